@@ -5,7 +5,7 @@
 
 // Symbols of the shared library are hidden unless marked QTWS_EXPORT.
 #if defined(QTWS_BUILD_LIBRARY)
-#  define QTWS_EXPORT Q_DECL_EXPORT
+#define QTWS_EXPORT Q_DECL_EXPORT
 #else
-#  define QTWS_EXPORT Q_DECL_IMPORT
+#define QTWS_EXPORT Q_DECL_IMPORT
 #endif

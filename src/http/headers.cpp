@@ -18,7 +18,7 @@ void Headers::append(QByteArrayView name, QByteArrayView value)
 void Headers::set(QByteArrayView name, QByteArrayView value)
 {
     auto first = std::find_if(m_fields.begin(), m_fields.end(),
-                              [&](const Field &f) { return equalsIgnoreCase(f.first, name); });
+        [&](const Field &f) { return equalsIgnoreCase(f.first, name); });
     if (first == m_fields.end()) {
         append(name, value);
         return;
@@ -26,8 +26,8 @@ void Headers::set(QByteArrayView name, QByteArrayView value)
     first->second = value.toByteArray();
     const qsizetype keep = first - m_fields.begin();
     m_fields.erase(std::remove_if(m_fields.begin() + keep + 1, m_fields.end(),
-                                  [&](const Field &f) { return equalsIgnoreCase(f.first, name); }),
-                   m_fields.end());
+                       [&](const Field &f) { return equalsIgnoreCase(f.first, name); }),
+        m_fields.end());
 }
 
 qsizetype Headers::remove(QByteArrayView name)
@@ -38,13 +38,13 @@ qsizetype Headers::remove(QByteArrayView name)
 bool Headers::contains(QByteArrayView name) const
 {
     return std::any_of(m_fields.begin(), m_fields.end(),
-                       [&](const Field &f) { return equalsIgnoreCase(f.first, name); });
+        [&](const Field &f) { return equalsIgnoreCase(f.first, name); });
 }
 
 qsizetype Headers::count(QByteArrayView name) const
 {
     return std::count_if(m_fields.begin(), m_fields.end(),
-                         [&](const Field &f) { return equalsIgnoreCase(f.first, name); });
+        [&](const Field &f) { return equalsIgnoreCase(f.first, name); });
 }
 
 QByteArray Headers::value(QByteArrayView name) const
@@ -85,7 +85,7 @@ bool Headers::containsToken(QByteArrayView name, QByteArrayView token) const
 {
     const QList<QByteArray> elements = listValues(name);
     return std::any_of(elements.begin(), elements.end(),
-                       [&](const QByteArray &e) { return equalsIgnoreCase(e, token); });
+        [&](const QByteArray &e) { return equalsIgnoreCase(e, token); });
 }
 
 QByteArray Headers::serialize() const
