@@ -354,7 +354,11 @@ StaticFiles::Resolved StaticFiles::resolve(const QStringList &segments) const
     QString path = canonical(parts.isEmpty() ? m_root : m_root + u'/' + parts.join(u'/'));
     if (path.isEmpty() || !isInside(path, m_root))
         return notFound;
-    if (QFileInfo(path).isDir()) {
+    const bool isDir = QFileInfo(path).isDir();
+    // "file.txt/" names a directory that is not there (POSIX open() would refuse it too).
+    if (!isDir && !segments.isEmpty() && segments.last().isEmpty())
+        return notFound;
+    if (isDir) {
         if (m_options.indexFile.isEmpty() || isUnsafeSegment(m_options.indexFile))
             return notFound;
         // The index may itself be a link out of the root: canonicalise and check it again.
