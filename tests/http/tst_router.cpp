@@ -138,6 +138,7 @@ void tst_Router::match_data()
     fail("truncated percent-encoding → 400", "GET", "/rooms/%4", 400);
     fail("a lone % → 400", "GET", "/rooms/%", 400);
     fail("a segment that is not UTF-8 → 400", "GET", "/rooms/%FF", 400);
+    fail("a UTF-8 sequence cut at the segment's end → 400", "GET", "/rooms/%C3/x", 400);
     fail("a target in no known form → 400", "GET", "rooms", 400);
     fail("asterisk-form names no route → 404", "OPTIONS", "*", 404);
 }

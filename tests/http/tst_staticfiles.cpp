@@ -157,6 +157,7 @@ void tst_StaticFiles::resolve_data()
     refused("malformed percent-encoding → 400", "/%zz.txt", 400);
     refused("truncated percent-encoding → 400", "/hello.txt%2", 400);
     refused("a path that is not UTF-8 → 400", "/%ff.txt", 400);
+    refused("an overlong UTF-8 slash (..%c0%af) → 400", "/..%c0%af..%c0%afsecret.txt", 400);
     refused("a target in no known form → 400", "hello.txt", 400);
 }
 
