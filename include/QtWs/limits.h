@@ -1,7 +1,7 @@
 // Copyright (c) 2026 the qtws authors. SPDX-License-Identifier: MIT
 #pragma once
 
-#include <QtCore/QtTypes>
+#include <QtCore/qglobal.h>
 
 namespace qtws {
 
