@@ -14,8 +14,8 @@ namespace qtws::http {
 // An HTTP/1.1 request (RFC 9112 §3): request line, header fields and body.
 struct QTWS_EXPORT Request
 {
-    QByteArray method = "GET";   // case-sensitive token (RFC 9110 §9.1)
-    QByteArray target = "/";     // request-target exactly as on the wire (origin-form usually)
+    QByteArray method = "GET"; // case-sensitive token (RFC 9110 §9.1)
+    QByteArray target = "/"; // request-target exactly as on the wire (origin-form usually)
     int versionMajor = 1;
     int versionMinor = 1;
     Headers headers;

@@ -11,7 +11,7 @@ namespace qtws::http {
 struct QTWS_EXPORT Response
 {
     int status = 200;
-    QByteArray reason;           // empty means the standard phrase for status when serialised
+    QByteArray reason; // empty means the standard phrase for status when serialised
     int versionMajor = 1;
     int versionMinor = 1;
     Headers headers;
