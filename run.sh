@@ -15,6 +15,7 @@ build() {
     local preset=$1
     shift
     scripts/install-deps.sh
+    scripts/install-npm-deps.sh
     cmake --preset "$preset" >/dev/null
     cmake --build --preset "$preset" --parallel "$jobs" "$@"
 }

@@ -11,7 +11,18 @@ packages=(
     qt6-base-dev qt6-base-dev-tools libssl-dev zlib1g-dev
     # benchmarks
     libbenchmark-dev
+    # interop tests: real peers (tests/interop/peers), TLS certificates, proxies
+    python3 python3-websockets qt6-websockets-dev chromium curl openssl
+    nginx-light tinyproxy microsocks
 )
+# Node.js and npm (the `ws` and playwright-core peers): the machine image may ship its own Node,
+# which Debian's nodejs/npm packages would conflict with, so ask for them only when absent.
+command -v node >/dev/null 2>&1 || packages+=(nodejs)
+command -v npm >/dev/null 2>&1 || packages+=(npm)
+
+# Daemons whose Debian packages start a system service on install. The tests start their own
+# instances on ephemeral ports with their own configuration, so the system ones must not run.
+services=(nginx tinyproxy microsocks)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -25,4 +36,23 @@ sudo=""
 echo "install-deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq
+
+# policy-rc.d exit 101 tells invoke-rc.d (what maintainer scripts call) not to start services.
+# Ours is removed again on exit, even a failed one; a policy already in place is left alone.
+policy=/usr/sbin/policy-rc.d
+if [[ ! -e $policy ]]; then
+    trap '$sudo rm -f "$policy"' EXIT
+    printf '#!/bin/sh\nexit 101\n' | $sudo tee "$policy" >/dev/null
+    $sudo chmod 755 "$policy"
+fi
 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+
+# Belt and braces: on a machine with a running systemd, also disable the units so that they stay
+# off after a reboot, and stop any that a pre-existing policy let start.
+for s in "${services[@]}"; do
+    if [[ -d /run/systemd/system ]] && systemctl list-unit-files "$s.service" >/dev/null 2>&1; then
+        $sudo systemctl disable --now "$s.service" >/dev/null 2>&1 || true
+    elif [[ -x /etc/init.d/$s ]]; then
+        $sudo /etc/init.d/"$s" stop >/dev/null 2>&1 || true
+    fi
+done
