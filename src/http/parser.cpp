@@ -227,15 +227,18 @@ bool Parser::appendBody(QByteArrayView bytes)
 qsizetype Parser::feedSection(QByteArrayView data)
 {
     if (m_buffer.isEmpty()) {
-        // Fast path: the whole section is in data, parse it in place.
-        const qsizetype end = scanSection(data, 0);
+        // Fast path: the whole section is in data, parse it in place. Like the slow path, look
+        // no further than one byte past the limit, so that the split never changes the result.
+        const QByteArrayView window
+            = data.first(std::min(data.size(), m_limits.maxHeaderBytes + 1));
+        const qsizetype end = scanSection(window, 0);
         if (end >= 0) {
             completeSection(data.first(end));
             return end;
         }
         if (m_state == State::NeedMore)
-            m_buffer.append(data); // scanSection bounded its size by the limits
-        return data.size();
+            m_buffer.append(window); // within the limits, or scanSection would have failed
+        return window.size();
     }
     // Copy no more than could still be part of the section: one byte past the limit is enough
     // for scanSection to notice it is exceeded.
@@ -261,16 +264,18 @@ qsizetype Parser::scanSection(QByteArrayView section, qsizetype from)
     for (qsizetype lf = findLf(section, from); lf >= 0; lf = findLf(section, lf + 1)) {
         // RFC 9112 §2.2: a recipient MAY accept a bare LF as a line terminator. We do not: an
         // intermediary that does not would see a different message (request smuggling).
+        // Checked before the CRLF, and the exact length after it, so that a peer gets the same
+        // answer however its bytes were split (feedSection's slow path sees no further).
+        if (head && m_lineCount == 0 && lf - m_lineStart > m_limits.maxStartLineBytes + 1) {
+            fail(m_mode == Mode::Request ? 414 : 400,
+                QByteArray(m_mode == Mode::Request ? "request" : "status") + " line longer than "
+                    + num(m_limits.maxStartLineBytes) + " bytes");
+            return -1;
+        }
         if (lf == 0 || section[lf - 1] != '\r') {
             fail(400,
                 QByteArrayLiteral("bare LF in the ") + (head ? "header" : "trailer")
                     + " section after " + num(lf) + " bytes");
-            return -1;
-        }
-        if (lf + 1 > m_limits.maxHeaderBytes) {
-            fail(431,
-                QByteArray(head ? "header" : "trailer") + " section longer than "
-                    + num(m_limits.maxHeaderBytes) + " bytes");
             return -1;
         }
         const qsizetype length = lf - 1 - m_lineStart;
@@ -278,6 +283,12 @@ qsizetype Parser::scanSection(QByteArrayView section, qsizetype from)
             fail(m_mode == Mode::Request ? 414 : 400,
                 QByteArray(m_mode == Mode::Request ? "request" : "status") + " line longer than "
                     + num(m_limits.maxStartLineBytes) + " bytes");
+            return -1;
+        }
+        if (lf + 1 > m_limits.maxHeaderBytes) {
+            fail(431,
+                QByteArray(head ? "header" : "trailer") + " section longer than "
+                    + num(m_limits.maxHeaderBytes) + " bytes");
             return -1;
         }
         m_lineStart = lf + 1;
