@@ -40,13 +40,13 @@ enum class Fin : quint8 { More, Last };
 struct Event
 {
     enum class Type : quint8 {
-        TextMessage,    // payload: a complete, valid UTF-8 message
-        BinaryMessage,  // payload: a complete binary message
-        Frame,          // payload: one data frame's bytes (only with Conn::Options::deliverFrames)
-        Ping,           // payload: the ping's data; the pong is already queued in the output
-        Pong,           // payload: the pong's data
-        Close,          // the peer's close frame: closeCode (1005 if it had none) and reason
-        Failure,        // the connection failed: closeCode is the code this side sent, reason why
+        TextMessage, // payload: a complete, valid UTF-8 message
+        BinaryMessage, // payload: a complete binary message
+        Frame, // payload: one data frame's bytes (only with Conn::Options::deliverFrames)
+        Ping, // payload: the ping's data; the pong is already queued in the output
+        Pong, // payload: the pong's data
+        Close, // the peer's close frame: closeCode (1005 if it had none) and reason
+        Failure, // the connection failed: closeCode is the code this side sent, reason why
     };
 
     Type type = Type::BinaryMessage;
@@ -72,30 +72,32 @@ class QTWS_EXPORT Conn
 {
 public:
     enum class State : quint8 {
-        Open,     // messages flow both ways
-        Closing,  // a close frame was sent or received, the handshake is not finished
-        Closed,   // both close frames went (or the connection failed): close the transport
+        Open, // messages flow both ways
+        Closing, // a close frame was sent or received, the handshake is not finished
+        Closed, // both close frames went (or the connection failed): close the transport
     };
     enum class CloseInitiator : quint8 { None, Local, Remote };
     // What the owner of the transport should do now (RFC 6455 §7.1.1, §7.1.7).
     enum class TransportAction : quint8 {
-        Keep,               // keep reading and writing
-        CloseAfterWrite,    // write what takeOutgoing() returns, then close the TCP connection
-        WaitForPeerClose,   // a client after the close handshake: the server closes first; the
-                            // owner arms a timeout and closes itself if the server does not
+        Keep, // keep reading and writing
+        CloseAfterWrite, // write what takeOutgoing() returns, then close the TCP connection
+        WaitForPeerClose, // a client after the close handshake: the server closes first; the
+                          // owner arms a timeout and closes itself if the server does not
     };
 
     struct Options
     {
         Limits limits;
         // Emit an Event::Frame for every data frame as it completes, for consumers that stream
-        // large messages.
+        // large messages. A message an Extension transformed (its first frame has a reserved
+        // bit set) is reported frame by frame as on the wire, before the extension decodes it.
         bool deliverFrames = false;
         // Assemble data frames into TextMessage/BinaryMessage events. A pure streaming consumer
         // turns this off; maxMessageSize and UTF-8 validation still apply.
         bool deliverMessages = true;
-        // Source of masking keys for a client. Default: a CSPRNG (QRandomGenerator::system(),
-        // drawn in blocks). Tests may inject a fixed key; production code must not.
+        // Source of masking keys for a client, one call per frame; the key's first octet on the
+        // wire is bits 31..24. Default: a CSPRNG (QRandomGenerator::system(), drawn in blocks).
+        // Tests may inject a fixed key; production code must not.
         std::function<quint32()> maskKeySource;
     };
 
@@ -126,7 +128,9 @@ public:
 
     // --- output --- (each returns payload bytes accepted, or -1 with a qCWarning on misuse:
     // sending after close, a data message while a fragmented one is unfinished, >125 bytes of
-    // control payload, an invalid close code.)
+    // control payload, an invalid close code, text that is not valid UTF-8.) After close() only
+    // ping() and pong() are accepted until the peer's close arrives (RFC 6455 §5.5.1).
+    // A negotiated Extension transforms sendText/sendBinary messages; fragments go out as given.
     qint64 sendText(QByteArrayView utf8);
     qint64 sendBinary(QByteArrayView data);
     // One frame of a fragmented message: the first call starts a message of type, later calls
@@ -134,8 +138,9 @@ public:
     qint64 sendFragment(MessageType type, QByteArrayView chunk, Fin fin);
     qint64 ping(QByteArrayView payload = {});
     qint64 pong(QByteArrayView payload = {});
-    // Starts (or, after the peer's close, completes) the close handshake. reason is UTF-8, at
-    // most 123 bytes. NoStatusReceived (1005) sends a close frame with an empty body.
+    // Starts the close handshake. reason is UTF-8, at most 123 bytes. NoStatusReceived (1005)
+    // sends a close frame with an empty body. When the peer starts the handshake, Conn queues
+    // the echo itself as the close frame arrives, so calling close() then returns -1.
     qint64 close(CloseCode code = CloseCode::Normal, QByteArrayView reason = {});
     qint64 close(quint16 code, QByteArrayView reason = {});
 
