@@ -57,3 +57,6 @@ function(qtws_add_tests_in_directory)
         qtws_add_test(${source} LIBS ${ARG_LIBS} LABELS ${ARG_LABELS})
     endforeach()
 endfunction()
+
+# Note: linking an OBJECT library brings its objects only to the target that links it
+# directly, not transitively: a test of an upper layer lists every layer below it in LIBS.
