@@ -1,0 +1,109 @@
+// Copyright (c) 2026 the qtws authors. SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QtWs/clientoptions.h>
+#include <QtWs/closecode.h>
+#include <QtWs/conn.h>
+#include <QtWs/http/request.h>
+#include <QtWs/http/response.h>
+#include <QtWs/qtwsglobal.h>
+#include <QtWs/websocketerror.h>
+
+#include <QtCore/QObject>
+#include <QtCore/QUrl>
+#include <QtNetwork/QHostAddress>
+
+#include <memory>
+
+namespace qtws {
+
+// A WebSocket connection, client or server side, living in one thread's event loop.
+//
+// Client: construct, connect signals, call open(url, options). Server side: WebSockets are
+// created by qtws::upgrade() / qtws::Server, already Open. Messages arrive as signals;
+// send with sendTextMessage/sendBinaryMessage/sendFragments; close() performs the close
+// handshake, waiting (ClientTimeouts::close) for the peer's close before dropping.
+//
+// Threads: a WebSocket and all its methods belong to the thread it lives in (QObject rules).
+// For use from a thread without an event loop, see the blocking API in <QtWs/blocking.h>.
+class QTWS_EXPORT WebSocket : public QObject
+{
+    Q_OBJECT
+    Q_PROPERTY(State state READ state NOTIFY stateChanged)
+    Q_PROPERTY(QUrl url READ url NOTIFY urlChanged)
+    Q_PROPERTY(QString subprotocol READ subprotocol NOTIFY connected)
+    Q_PROPERTY(qint64 bufferedAmount READ bufferedAmount NOTIFY bytesWritten)
+    Q_PROPERTY(int closeCode READ closeCode NOTIFY closed)
+    Q_PROPERTY(QString closeReason READ closeReason NOTIFY closed)
+
+public:
+    enum class State { Connecting, Open, Closing, Closed };
+    Q_ENUM(State)
+
+    explicit WebSocket(QObject *parent = nullptr);
+    ~WebSocket() override;
+
+    // Starts the opening handshake to url (ws, wss, http or https). Returns at once; the
+    // outcome is connected() or errorOccurred() followed by closed(). Calling it while not
+    // Closed is refused with a warning.
+    void open(const QUrl &url, const ClientOptions &options = {});
+
+    State state() const;
+    Role role() const;
+    // The request URL (after redirects, the final one).
+    QUrl url() const;
+    // The negotiated subprotocol, or an empty string when none was.
+    QString subprotocol() const;
+    // The handshake as it went on the wire: the client's request and the server's 101.
+    http::Request handshakeRequest() const;
+    http::Response handshakeResponse() const;
+    QHostAddress peerAddress() const;
+    quint16 peerPort() const;
+
+    // Bytes accepted by send*/ping/pong/close and not yet written to the network.
+    qint64 bufferedAmount() const;
+    // How the connection ended (valid once closed() was emitted): the close code and reason.
+    int closeCode() const;
+    QString closeReason() const;
+    // The last error, Kind::NoError if none.
+    WebSocketError error() const;
+
+    // Each send returns the payload bytes accepted, or -1 with a warning when the WebSocket is
+    // not Open (never a silent 0). Accepted bytes are written even if close() follows at once.
+    qint64 sendTextMessage(const QString &message);
+    qint64 sendBinaryMessage(const QByteArray &data);
+    // Chunks sent as one fragmented message, one frame each.
+    qint64 sendFragments(MessageType type, const QList<QByteArray> &chunks);
+    qint64 ping(const QByteArray &payload = {});
+    qint64 pong(const QByteArray &payload = {});
+
+public Q_SLOTS:
+    // Starts the close handshake: everything accepted before is written first, then the close
+    // frame; the peer's close is awaited for ClientTimeouts::close, then the socket is dropped.
+    void close(qtws::CloseCode code = qtws::CloseCode::Normal, const QString &reason = {});
+    // Drops the connection at once, without a close handshake; unsent data is discarded.
+    void abort();
+
+Q_SIGNALS:
+    void connected();
+    void stateChanged(qtws::WebSocket::State state);
+    void urlChanged(const QUrl &url);
+    void textMessageReceived(const QString &message);
+    void binaryMessageReceived(const QByteArray &message);
+    // Frame-level delivery for streaming consumers (ClientOptions::deliverFrames).
+    void textFrameReceived(const QByteArray &utf8Frame, bool isLastFrame);
+    void binaryFrameReceived(const QByteArray &frame, bool isLastFrame);
+    void pingReceived(const QByteArray &payload);
+    // A pong arrived; roundTripMs is the time since the matching ping() (or -1 if unsolicited).
+    void pongReceived(const QByteArray &payload, qint64 roundTripMs);
+    void bytesWritten(qint64 bytes);
+    void errorOccurred(const qtws::WebSocketError &error);
+    // The connection is over (after a close handshake, a failure or a drop). Emitted once.
+    void closed(int code, const QString &reason);
+
+private:
+    friend class WebSocketPrivate;
+    std::unique_ptr<class WebSocketPrivate> d;
+};
+
+} // namespace qtws
