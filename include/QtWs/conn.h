@@ -46,7 +46,8 @@ struct Event
         Ping, // payload: the ping's data; the pong is already queued in the output
         Pong, // payload: the pong's data
         Close, // the peer's close frame: closeCode (1005 if it had none) and reason
-        Failure, // the connection failed: closeCode is the code this side sent, reason why
+        Failure, // the connection failed: closeCode and reason why (sent in a close frame
+                 // unless this side had sent its close already)
     };
 
     Type type = Type::BinaryMessage;

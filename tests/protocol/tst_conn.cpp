@@ -388,6 +388,7 @@ private Q_SLOTS:
     void failureCloseFrameCarriesTheReason();
     void closeHandshake_data();
     void closeHandshake();
+    void failureWhileClosingSendsNoSecondClose();
     void dataStillArrivesWhileClosing();
     void onlyControlFramesAfterSendingClose();
     void sendMisuseReturnsMinusOne();
@@ -763,6 +764,25 @@ void tst_Conn::closeHandshake()
     // RFC 6455 §7.1.1: the server closes the TCP connection first.
     QCOMPARE(server.transportAction(), Conn::TransportAction::CloseAfterWrite);
     QCOMPARE(client.transportAction(), Conn::TransportAction::WaitForPeerClose);
+}
+
+// A peer's mistake while our close is on its way: one Failure, no second close frame.
+void tst_Conn::failureWhileClosingSendsNoSecondClose()
+{
+    Conn server(Role::Server);
+    QVERIFY(server.close(CloseCode::GoingAway) > 0);
+    QCOMPARE(describeOutput(server.takeOutgoing(), Role::Server), QStringLiteral("Close:1001"));
+    server.receive(toServer(0x1, bytes("ff")));
+    const std::optional<Event> e = server.nextEvent();
+    QVERIFY(e);
+    QCOMPARE(e->type, Event::Type::Failure);
+    QCOMPARE(e->closeCode, quint16(1007));
+    QVERIFY(!server.hasEvents());
+    QVERIFY(server.takeOutgoing().isEmpty());
+    QCOMPARE(server.state(), Conn::State::Closed);
+    QCOMPARE(server.closeCode(), quint16(1007));
+    QCOMPARE(server.closeInitiator(), Conn::CloseInitiator::Local);
+    QCOMPARE(server.transportAction(), Conn::TransportAction::CloseAfterWrite);
 }
 
 // The peer may keep sending until it sees our close (RFC 6455 §7.1.2).
