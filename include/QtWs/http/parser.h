@@ -109,6 +109,7 @@ public:
     QByteArray errorReason() const { return m_errorReason; }
 
     // The message being parsed: its head from HeadComplete on, the rest at MessageComplete.
+    // take…() moves it out (leaving an empty one) to avoid copying the body.
     const Request &request() const { return m_request; }
     const Response &response() const { return m_response; }
     Request takeRequest() { return std::move(m_request); }
