@@ -112,6 +112,8 @@ private Q_SLOTS:
     void tlsRejectsCertificateForAnotherHost();
     void mutualTls_data();
     void mutualTls();
+    void failedExpectationFailsThePeer_data();
+    void failedExpectationFailsThePeer();
     void startServerReportsAPeerThatDoesNotListen();
 
 private:
@@ -338,6 +340,43 @@ void tst_Peers::mutualTls()
     QVERIFY2(client.waitForFinished(), qPrintable(client.diagnostics()));
     QVERIFY2(client.exitCode() == (presentCertificate ? 0 : 1), qPrintable(client.diagnostics()));
     QCOMPARE(client.events(s("open")).size(), presentCertificate ? 1 : 0);
+}
+
+void tst_Peers::failedExpectationFailsThePeer_data()
+{
+    QTest::addColumn<PeerKind>("clientKind");
+    QTest::newRow("python client") << PeerKind::Python;
+    QTest::newRow("node client") << PeerKind::Node;
+    QTest::newRow("qt client") << PeerKind::Qt;
+}
+
+// The peers' own checks can fail: an echo of "ping" does not match an expected "pong", so the
+// client reports the step, closes, and exits 1; and the server's script reports ok:false.
+void tst_Peers::failedExpectationFailsThePeer()
+{
+    QFETCH(PeerKind, clientKind);
+    requireAvailable(PeerKind::Python);
+    requireAvailable(clientKind);
+
+    PeerScript serverScript;
+    serverScript.expectBinary(3);
+    PeerProcess server(PeerKind::Python);
+    QVERIFY2(server.startServer({s("--mode"), s("script"), s("--script"), serverScript.toJson()}),
+        qPrintable(server.diagnostics()));
+    PeerScript clientScript;
+    clientScript.sendText(3).expectText(s("never sent"));
+    PeerProcess client(clientKind);
+    QVERIFY(client.startClient(
+        server.url(), {s("--script"), clientScript.toJson(), s("--timeout"), s("3")}));
+    QVERIFY2(client.waitForFinished(), qPrintable(client.diagnostics()));
+    QVERIFY2(client.exitCode() == 1, qPrintable(client.diagnostics()));
+    const QList<QJsonObject> errors = client.events(s("error"));
+    QVERIFY2(
+        !errors.isEmpty() && errors.first().value(u"message").toString().startsWith(s("step 2")),
+        qPrintable(client.diagnostics()));
+    QVERIFY2(server.waitForEvent(s("done")), qPrintable(server.diagnostics()));
+    QCOMPARE(server.events(s("done")).first().value(u"ok").toBool(), false);
+    QVERIFY(server.events(s("error")).first().value(u"message").toString().startsWith(s("step 1")));
 }
 
 // The harness's own failure path: a peer that exits instead of listening is reported at once,
