@@ -34,7 +34,7 @@ done
 sudo=""
 [[ $(id -u) -eq 0 ]] || sudo="sudo"
 echo "install-deps: installing ${missing[*]}"
-export DEBIAN_FRONTEND=noninteractive
+export DEBIAN_FRONTEND=noninteractive DEBCONF_NOWARNINGS=yes
 $sudo apt-get update -qq
 
 # policy-rc.d exit 101 tells invoke-rc.d (what maintainer scripts call) not to start services.
