@@ -62,6 +62,7 @@ const char *Deadlines::name(Kind kind)
     case Kind::Handshake: return "handshake";
     case Kind::Close: return "close";
     case Kind::KeepalivePong: return "keepalive pong";
+    case Kind::ResponseBody: return "response body";
     }
     return "unknown";
 }

@@ -31,9 +31,10 @@ public:
         Handshake, // server side: the client's whole request head
         Close, // waiting for the peer's close frame or TCP close
         KeepalivePong, // waiting for the pong of a keepalive ping
+        ResponseBody, // reading the start of a refused handshake's body, for the error report
     };
     Q_ENUM(Kind)
-    static constexpr int kindCount = int(Kind::KeepalivePong) + 1;
+    static constexpr int kindCount = int(Kind::ResponseBody) + 1;
 
     explicit Deadlines(QObject *parent = nullptr);
 

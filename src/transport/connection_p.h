@@ -1,0 +1,132 @@
+// Copyright (c) 2026 the qtws authors. SPDX-License-Identifier: MIT
+#pragma once
+
+#include "transport/deadlines_p.h"
+#include "transport/writequeue_p.h"
+
+#include <QtCore/QByteArray>
+#include <QtCore/QByteArrayView>
+#include <QtCore/QObject>
+#include <QtCore/QPointer>
+#include <QtCore/QString>
+#include <QtNetwork/QHostAddress>
+#include <QtNetwork/QSslConfiguration>
+
+#include <chrono>
+
+QT_BEGIN_NAMESPACE
+class QTcpSocket;
+QT_END_NAMESPACE
+
+namespace qtws::transport {
+
+// One socket-owning byte stream, client or server side: connect (TCP or TLS) or adopt an
+// accepted socket, hand every received byte to the owner, write through a per-turn WriteQueue,
+// close gracefully after pending writes or abort. Owns the connection's Deadlines. Knows
+// nothing of HTTP or WebSocket: the owner decides what the bytes mean and when to close.
+//
+// Signals are emitted from socket callbacks; the owner may delete the Connection from a slot
+// (the socket is then released with deleteLater, never under its own feet).
+class Connection : public QObject
+{
+    Q_OBJECT
+
+public:
+    enum class State {
+        Idle, // nothing started
+        Connecting, // DNS, TCP connect, TLS handshake
+        Connected, // bytes flow
+        Closing, // closeAfterWrites(): writing what is pending, then closing
+        Closed, // the socket is gone (peer EOF, reset, our close or abort)
+    };
+    Q_ENUM(State)
+
+    enum class Failure {
+        ConnectFailed, // DNS, TCP refused, reset while connecting
+        TlsFailed, // the TLS handshake failed (certificate verification, protocol)
+        Timeout, // the Connect deadline fired
+    };
+    Q_ENUM(Failure)
+
+    struct ConnectSpec
+    {
+        QString host;
+        quint16 port = 0;
+        bool tls = false;
+        QSslConfiguration sslConfiguration;
+        // Turns peer verification off (VerifyNone); logged as a warning on every connection.
+        bool insecureSkipTlsVerification = false;
+        // TCP connect and TLS handshake together; zero disables.
+        std::chrono::milliseconds connectTimeout{0};
+    };
+
+    explicit Connection(QObject *parent = nullptr);
+    ~Connection() override;
+
+    // Client: starts connecting. Ends in connected() or connectFailed().
+    void connectToHost(const ConnectSpec &spec);
+    // Server: takes ownership of an already connected (for TLS: already encrypted) socket.
+    // leftover is what was read from it before and not consumed; it is delivered by
+    // deliverPending() ahead of anything the socket still holds.
+    void adopt(QTcpSocket *socket, QByteArray leftover = {});
+    // Delivers the leftover bytes and whatever the socket already buffered through received(),
+    // then keeps reading as bytes arrive. Call once the owner's signal connections are made.
+    void deliverPending();
+
+    // Queues bytes; everything queued in one event-loop turn goes out in one socket write.
+    void write(QByteArray bytes);
+    void flush();
+    // Writes everything pending, then closes the TCP connection (disconnected() follows).
+    void closeAfterWrites();
+    // Drops the connection at once; pending data is discarded. Emits nothing.
+    void abort();
+
+    State state() const { return m_state; }
+    bool isEncrypted() const;
+    qint64 bufferedAmount() const;
+    QHostAddress peerAddress() const;
+    quint16 peerPort() const;
+    QTcpSocket *socket() const { return m_socket; }
+    Deadlines *deadlines() { return &m_deadlines; }
+
+Q_SIGNALS:
+    // TCP (and TLS) established; bytes may be written.
+    void connected();
+    void connectFailed(qtws::transport::Connection::Failure failure, const QString &message);
+    // Bytes from the peer; the view is valid only during the call.
+    void received(QByteArrayView bytes);
+    // The connection ended after connected(): peer EOF, a reset, or closeAfterWrites() done.
+    // errorString is empty for an orderly end.
+    void disconnected(const QString &errorString);
+    void bytesWritten(qint64 bytes);
+    // bufferedAmount() went back to 0.
+    void drained();
+
+private:
+    void setUpSocket(QTcpSocket *socket);
+    void onConnected();
+    void onReadyRead();
+    void onSocketError();
+    void onSocketDisconnected();
+    void onConnectDeadline(Deadlines::Kind kind, std::chrono::milliseconds duration);
+    void readAvailable();
+    void finish(const QString &errorString);
+    void releaseSocket();
+
+    QPointer<QTcpSocket> m_socket;
+    WriteQueue *m_writeQueue = nullptr;
+    Deadlines m_deadlines;
+    State m_state = State::Idle;
+    QByteArray m_leftover;
+    // Reused for every read, so reading allocates only when a burst exceeds its capacity.
+    QByteArray m_readBuffer;
+    QString m_sslErrors;
+    QString m_lastError;
+    // adopt(): received() waits for deliverPending(), so the leftover bytes come first.
+    bool m_pendingDelivery = false;
+    bool m_disconnectPending = false;
+    // Depth of socket callbacks on the stack: the socket must outlive them.
+    int m_inCallback = 0;
+};
+
+} // namespace qtws::transport

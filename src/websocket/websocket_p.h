@@ -1,0 +1,126 @@
+// Copyright (c) 2026 the qtws authors. SPDX-License-Identifier: MIT
+#pragma once
+
+#include "transport/connection_p.h"
+
+#include <QtWs/conn.h>
+#include <QtWs/http/parser.h>
+#include <QtWs/websocket.h>
+
+#include <QtCore/QElapsedTimer>
+#include <QtCore/QList>
+#include <QtCore/QPointer>
+
+#include <chrono>
+#include <memory>
+#include <optional>
+
+QT_BEGIN_NAMESPACE
+class QTcpSocket;
+QT_END_NAMESPACE
+
+namespace qtws {
+
+// What a server front-end (qtws::upgrade, qtws::Server) hands over once it has written the 101.
+struct ServerSideSpec
+{
+    // Connected (for TLS: encrypted) socket; ownership passes to the WebSocket.
+    QTcpSocket *socket = nullptr;
+    // Bytes read from the socket after the request head (the client's first frames).
+    QByteArray leftover;
+    http::Request request; // the client's handshake
+    http::Response response; // the 101 that was written
+    QString subprotocol; // negotiated, empty for none
+    Conn::Options codecOptions; // limits, deliverFrames
+    // How long close() waits for the client's close frame. Default 5 s, as ClientTimeouts.
+    std::chrono::milliseconds closeTimeout{5'000};
+    // Inbound inactivity bound, re-armed on every byte. Default 0 (off).
+    std::chrono::milliseconds readIdle{0};
+};
+
+class WebSocketPrivate
+{
+public:
+    enum class Phase {
+        Idle, // never opened, or closed
+        Connecting, // client: TCP/TLS connect
+        AwaitingResponse, // client: request written, reading the response head
+        ReadingRefusal, // client: a non-101 head arrived, reading the start of its body
+        Upgraded, // a Conn drives the connection
+    };
+
+    explicit WebSocketPrivate(WebSocket *q);
+    ~WebSocketPrivate();
+
+    // The server-side seam: a WebSocket in state Open with role Server that owns spec.socket.
+    // Bytes (spec.leftover first, then the socket's) are read from the next event-loop turn on,
+    // so the caller can connect signals before anything is emitted.
+    static WebSocket *createServerSide(ServerSideSpec spec, QObject *parent = nullptr);
+
+    void open(const QUrl &url, const ClientOptions &options);
+    void startConnection();
+    void onTransportConnected();
+    void onConnectFailed(transport::Connection::Failure failure, const QString &message);
+    void onReceived(QByteArrayView bytes);
+    void onDisconnected(const QString &errorString);
+    void onDeadline(transport::Deadlines::Kind kind, std::chrono::milliseconds duration);
+
+    void handshakeBytes(QByteArrayView bytes);
+    void responseComplete(QByteArrayView rest);
+    void refused();
+    void upgrade(Conn::Options codecOptions, QByteArrayView firstBytes);
+
+    // The I/O loop (DESIGN.md): bytes into the codec, its output to the wire, its events to
+    // signals, then whatever the codec's state asks of the transport.
+    void feed(QByteArrayView bytes);
+    void writeOutgoing();
+    bool dispatch(Event &event); // false when q was deleted
+    void followCodec();
+
+    bool checkOpen(const char *what) const;
+    void setState(WebSocket::State newState); // emits; check the guard after
+    // Reports error, then ends. Returns false if q was deleted by a slot.
+    bool fail(WebSocketError::Kind kind, quint16 code, const QString &reason, int httpStatus = 0,
+        const QByteArray &body = {});
+    // Drops the transport and emits stateChanged(Closed) and closed(code, reason), once.
+    void finish(quint16 code, const QString &reason);
+    void dropConnection();
+    transport::Deadlines *deadlines() const;
+
+    WebSocket *q;
+    Role role = Role::Client;
+    Phase phase = Phase::Idle;
+    WebSocket::State state = WebSocket::State::Closed;
+    QUrl url;
+    ClientOptions options;
+    std::chrono::milliseconds closeTimeout{5'000};
+    std::chrono::milliseconds readIdle{0};
+
+    std::unique_ptr<transport::Connection> connection;
+    std::optional<Conn> conn;
+
+    http::Parser parser{http::Parser::Mode::Response};
+    http::Request request;
+    http::Response response;
+    QString subprotocol;
+
+    WebSocketError error;
+    int closeCode = 0;
+    QString closeReason;
+    bool closedEmitted = false;
+    quint64 attempt = 0; // open() calls, so a late queued failure of an old one is dropped
+    QHostAddress peerAddress;
+    quint16 peerPort = 0;
+    bool waitingForPeerTcpClose = false;
+
+    // Outstanding pings and when they were sent, oldest first, for pongReceived's round trip.
+    struct PendingPing
+    {
+        QByteArray payload;
+        qint64 sentMs;
+    };
+    QList<PendingPing> pings;
+    QElapsedTimer clock;
+};
+
+} // namespace qtws
