@@ -1,0 +1,47 @@
+// Copyright (c) 2026 the qtws authors. SPDX-License-Identifier: MIT
+#include "server/listener_p.h"
+
+#include "server/logging_p.h"
+
+#include <QtNetwork/QSslSocket>
+
+#if defined(Q_OS_WIN)
+#include <winsock2.h>
+#else
+#include <unistd.h>
+#endif
+
+namespace qtws::http {
+
+Listener::Listener(std::optional<QSslConfiguration> tls, QObject *parent)
+    : QTcpServer(parent), m_tls(std::move(tls))
+{ }
+
+void Listener::incomingConnection(qintptr descriptor)
+{
+    QTcpSocket *socket = nullptr;
+    QSslSocket *ssl = nullptr;
+    if (m_tls) {
+        ssl = new QSslSocket;
+        ssl->setSslConfiguration(*m_tls);
+        socket = ssl;
+    } else {
+        socket = new QTcpSocket;
+    }
+    if (!socket->setSocketDescriptor(descriptor)) {
+        qCWarning(lcServer) << "cannot adopt an accepted connection:" << socket->errorString();
+        delete socket;
+        // The descriptor is still ours: QTcpServer only closes those it never hands out.
+#if defined(Q_OS_WIN)
+        ::closesocket(SOCKET(descriptor));
+#else
+        ::close(int(descriptor));
+#endif
+        return;
+    }
+    if (ssl)
+        ssl->startServerEncryption();
+    Q_EMIT socketAccepted(socket);
+}
+
+} // namespace qtws::http

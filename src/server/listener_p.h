@@ -1,0 +1,38 @@
+// Copyright (c) 2026 the qtws authors. SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QtNetwork/QSslConfiguration>
+#include <QtNetwork/QTcpServer>
+
+#include <optional>
+
+QT_BEGIN_NAMESPACE
+class QTcpSocket;
+QT_END_NAMESPACE
+
+namespace qtws::http {
+
+// The listening socket. It hands over every accepted connection at once, as a QTcpSocket or,
+// with a TLS configuration, as a QSslSocket whose server handshake has started. Unlike
+// QSslServer, which queues a connection only after its handshake, this lets the connection's
+// header timeout cover the TLS handshake too: a client that connects and then stalls the
+// handshake is cut off like one that stalls its request head.
+class Listener : public QTcpServer
+{
+    Q_OBJECT
+
+public:
+    explicit Listener(std::optional<QSslConfiguration> tls, QObject *parent = nullptr);
+
+Q_SIGNALS:
+    // A new connection; the receiver takes ownership of socket (which has no parent).
+    void socketAccepted(QTcpSocket *socket);
+
+protected:
+    void incomingConnection(qintptr descriptor) override;
+
+private:
+    std::optional<QSslConfiguration> m_tls;
+};
+
+} // namespace qtws::http
