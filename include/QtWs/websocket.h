@@ -60,28 +60,42 @@ public:
     QHostAddress peerAddress() const;
     quint16 peerPort() const;
 
-    // Bytes accepted by send*/ping/pong/close and not yet written to the network.
+    // Bytes accepted by send*/ping/pong/close (frame headers included) and not yet written to
+    // the network.
     qint64 bufferedAmount() const;
     // How the connection ended (valid once closed() was emitted): the close code and reason.
+    // After a close handshake, the peer's close (1005 if it had no code); after a failure the
+    // code this side sent (1002, 1007, 1009...); 1006 when the connection dropped without a
+    // close handshake (timeouts, EOF, abort, a failed opening handshake); 1015 for TLS failures.
     int closeCode() const;
     QString closeReason() const;
-    // The last error, Kind::NoError if none.
+    // How the connection went wrong or ended. Kind::NoError before that. Once closed(): the
+    // error errorOccurred() reported, or, for a completed close handshake (which is not an error
+    // and is not reported by errorOccurred()), Kind::ClosedByPeer or Kind::Closed (this side
+    // initiated) with the close code and reason.
     WebSocketError error() const;
 
-    // Each send returns the payload bytes accepted, or -1 with a warning when the WebSocket is
-    // not Open (never a silent 0). Accepted bytes are written even if close() follows at once.
+    // Each send returns the payload bytes accepted (UTF-8 bytes for text), or -1 with a warning
+    // (category qtws.client) when the WebSocket is not Open, also while Closing (never a silent
+    // 0). Accepted bytes are written even if close() follows at once.
     qint64 sendTextMessage(const QString &message);
     qint64 sendBinaryMessage(const QByteArray &data);
-    // Chunks sent as one fragmented message, one frame each.
+    // Chunks sent as one fragmented message, one frame each (no chunks: one empty frame).
     qint64 sendFragments(MessageType type, const QList<QByteArray> &chunks);
     qint64 ping(const QByteArray &payload = {});
     qint64 pong(const QByteArray &payload = {});
 
 public Q_SLOTS:
     // Starts the close handshake: everything accepted before is written first, then the close
-    // frame; the peer's close is awaited for ClientTimeouts::close, then the socket is dropped.
+    // frame; the peer's close is awaited for ClientTimeouts::close, then the socket is dropped
+    // (closed(1006) with a Timeout error). A client then waits, as long again, for the server to
+    // close TCP (RFC 6455 §7.1.1). A code that may not be sent or a reason over 123 UTF-8 bytes
+    // is refused with a warning and the connection stays open. While Connecting it abandons the
+    // attempt (closed(1006)); while Closing or Closed it does nothing.
     void close(qtws::CloseCode code = qtws::CloseCode::Normal, const QString &reason = {});
     // Drops the connection at once, without a close handshake; unsent data is discarded.
+    // closed(1006, "aborted") follows at once (no errorOccurred). Deleting an open WebSocket
+    // also drops it, emitting nothing.
     void abort();
 
 Q_SIGNALS:
@@ -96,9 +110,13 @@ Q_SIGNALS:
     void pingReceived(const QByteArray &payload);
     // A pong arrived; roundTripMs is the time since the matching ping() (or -1 if unsolicited).
     void pongReceived(const QByteArray &payload, qint64 roundTripMs);
+    // The network took bytes (frame headers and, on a client, the handshake request included).
     void bytesWritten(qint64 bytes);
+    // Something went wrong: a failed open (then closed() follows), a protocol violation by the
+    // peer (the close frame with its code is already queued), a timeout, a lost connection.
     void errorOccurred(const qtws::WebSocketError &error);
-    // The connection is over (after a close handshake, a failure or a drop). Emitted once.
+    // The connection is over (after a close handshake, a failure or a drop), after
+    // stateChanged(Closed). Emitted once per open(), never from inside open().
     void closed(int code, const QString &reason);
 
 private:

@@ -30,25 +30,26 @@ class QTWS_EXPORT WebSocketError : public std::exception
 public:
     enum class Kind {
         NoError,
-        InvalidUrl,          // not ws://, wss://, http:// or https://, or no host
-        InvalidOptions,      // an option that cannot work (a forbidden header, a bad limit)
-        ConnectionFailed,    // DNS, TCP connect refused or reset
-        TlsFailed,           // the TLS handshake failed (certificate verification, protocol)
-        ProxyFailed,         // the proxy refused or failed (407, SOCKS error)
-        HandshakeRefused,    // the server answered with a status other than 101 (httpStatus)
-        HandshakeInvalid,    // a 101 that breaks RFC 6455 §4.1 (accept value, unoffered protocol)
-        Timeout,             // a deadline fired; reason names which and after how long
-        KeepaliveTimeout,    // no pong to a keepalive ping in time: the peer is presumed dead
-        ProtocolError,       // the peer broke RFC 6455 (1002, 1007, 1009 ... in closeCode)
-        ClosedByPeer,        // the peer closed (closeCode and reason are the peer's)
-        ConnectionLost,      // the transport ended without a close handshake (1006)
-        Closed,              // the blocking API: receive() after the connection closed
+        InvalidUrl, // not ws://, wss://, http:// or https://, or no host
+        InvalidOptions, // an option that cannot work (a forbidden header, a bad limit)
+        ConnectionFailed, // DNS, TCP connect refused or reset
+        TlsFailed, // the TLS handshake failed (certificate verification, protocol);
+                   // closeCode 1015, the reason lists the TLS errors
+        ProxyFailed, // the proxy refused or failed (407, SOCKS error)
+        HandshakeRefused, // the server answered with a status other than 101 (httpStatus)
+        HandshakeInvalid, // a 101 that breaks RFC 6455 §4.1 (accept value, unoffered protocol)
+        Timeout, // a deadline fired; reason names which and after how long
+        KeepaliveTimeout, // no pong to a keepalive ping in time: the peer is presumed dead
+        ProtocolError, // the peer broke RFC 6455 (1002, 1007, 1009 ... in closeCode)
+        ClosedByPeer, // the peer closed (closeCode and reason are the peer's)
+        ConnectionLost, // the transport ended without a close handshake (1006)
+        Closed, // the blocking API: receive() after the connection closed
     };
     Q_ENUM(Kind)
 
     WebSocketError() = default;
-    WebSocketError(Kind kind, quint16 closeCode, QString reason, int httpStatus = 0,
-                   QByteArray httpBody = {});
+    WebSocketError(
+        Kind kind, quint16 closeCode, QString reason, int httpStatus = 0, QByteArray httpBody = {});
 
     Kind kind() const { return m_kind; }
     int closeCode() const { return m_closeCode; }

@@ -132,8 +132,12 @@ void Connection::onConnected()
     ++m_inCallback;
     QPointer<Connection> self(this);
     Q_EMIT connected();
-    if (self)
-        --m_inCallback;
+    if (!self)
+        return;
+    --m_inCallback;
+    // Bytes that arrived with the end of the TLS handshake were announced while Connecting.
+    if (m_state == State::Connected)
+        readAvailable();
 }
 
 void Connection::onReadyRead()

@@ -8,7 +8,13 @@
 
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QPointer>
+#include <QtCore/QProcess>
 #include <QtCore/QRegularExpression>
+#include <QtCore/QTemporaryDir>
+#include <QtCore/QTimer>
+#include <QtNetwork/QSslCertificate>
+#include <QtNetwork/QSslKey>
+#include <QtNetwork/QSslServer>
 #include <QtNetwork/QTcpServer>
 #include <QtNetwork/QTcpSocket>
 #include <QtTest/QSignalSpy>
@@ -16,6 +22,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 
 using namespace qtws;
 using namespace std::chrono_literals;
@@ -42,19 +49,31 @@ public:
     std::function<void(Peer &)> script;
     QList<QPointer<WebSocket>> adopted;
 
-    ScriptedServer()
+    // With a TLS configuration it is a wss:// server (QSslServer hands over sockets once their
+    // TLS handshake is done).
+    explicit ScriptedServer(const std::optional<QSslConfiguration> &tls = std::nullopt)
     {
-        QVERIFY(m_server.listen(QHostAddress::LocalHost));
-        connect(&m_server, &QTcpServer::newConnection, this, [this] {
-            while (QTcpSocket *socket = m_server.nextPendingConnection())
+        if (tls) {
+            auto *sslServer = new QSslServer(this);
+            sslServer->setSslConfiguration(*tls);
+            m_server = sslServer;
+        } else {
+            m_server = new QTcpServer(this);
+        }
+        QVERIFY(m_server->listen(QHostAddress::LocalHost));
+        connect(m_server, &QTcpServer::pendingConnectionAvailable, this, [this] {
+            while (QTcpSocket *socket = m_server->nextPendingConnection())
                 startReading(socket);
         });
     }
 
-    quint16 port() const { return m_server.serverPort(); }
-    QUrl url(const QString &path = QStringLiteral("/")) const
+    quint16 port() const { return m_server->serverPort(); }
+    QUrl url(const QString &path = QStringLiteral("/"),
+        const QString &authority = QStringLiteral("127.0.0.1")) const
     {
-        return QUrl(QStringLiteral("ws://127.0.0.1:%1%2").arg(port()).arg(path));
+        const QString scheme
+            = qobject_cast<QSslServer *>(m_server) ? QStringLiteral("wss") : QStringLiteral("ws");
+        return QUrl(QStringLiteral("%1://%2:%3%4").arg(scheme, authority).arg(port()).arg(path));
     }
 
     // The correct 101 for request (optionally with a subprotocol), written to socket.
@@ -115,7 +134,7 @@ private:
         });
     }
 
-    QTcpServer m_server;
+    QTcpServer *m_server = nullptr;
 };
 
 // The server echoes text as text and binary as binary.
@@ -171,11 +190,14 @@ private Q_SLOTS:
     void unofferedSubprotocol();
     void negotiatedSubprotocolAndHandshakeDetails();
     void hostAndAuthorizationHeaders();
+    void hostFieldForIpv6();
     void forbiddenExtraHeader();
     void badScheme_data();
     void badScheme();
     void connectionRefused();
     void requestTimeoutAgainstSilentServer();
+    void responseHeaderTimeoutAgainstTrickle();
+    void wss();
     void readIdleAfterUpgrade();
     void framesRightBehindThe101();
     void serverSideLeftoverBytesComeFirst();
@@ -580,6 +602,29 @@ void tst_WebSocket::hostAndAuthorizationHeaders()
     }
 }
 
+void tst_WebSocket::hostFieldForIpv6()
+{
+    QTcpServer server;
+    if (!server.listen(QHostAddress::LocalHostIPv6))
+        QSKIP("no IPv6 loopback here");
+    QByteArray host;
+    connect(&server, &QTcpServer::pendingConnectionAvailable, this, [&] {
+        QTcpSocket *socket = server.nextPendingConnection();
+        auto parser = std::make_shared<http::Parser>(http::Parser::Mode::Request);
+        connect(socket, &QTcpSocket::readyRead, socket, [=, &host] {
+            parser->feed(socket->readAll());
+            if (parser->state() == http::Parser::State::MessageComplete && host.isEmpty()) {
+                host = parser->request().headers.value("Host");
+                ScriptedServer::write101(socket, parser->request());
+            }
+        });
+    });
+    WebSocket client;
+    QVERIFY(openAndWait(client, QUrl(QStringLiteral("ws://[::1]:%1/").arg(server.serverPort()))));
+    QCOMPARE(host, QByteArray("[::1]:") + QByteArray::number(server.serverPort()));
+    QCOMPARE(client.peerAddress(), QHostAddress(QHostAddress::LocalHostIPv6));
+}
+
 void tst_WebSocket::forbiddenExtraHeader()
 {
     WebSocket client;
@@ -657,6 +702,134 @@ void tst_WebSocket::requestTimeoutAgainstSilentServer()
     QCOMPARE(errorAt(errors).kind(), WebSocketError::Kind::Timeout);
     QVERIFY2(errorAt(errors).reason().contains(QStringLiteral("request timeout after 300 ms")),
         qPrintable(errorAt(errors).reason()));
+}
+
+void tst_WebSocket::responseHeaderTimeoutAgainstTrickle()
+{
+    // One byte of a valid 101 every 20 ms: read idle never fires, the response-header bound does.
+    ScriptedServer server;
+    server.script = [&](Peer &peer) {
+        const handshake::ClientRequestCheckResult check
+            = handshake::checkClientRequest(peer.request);
+        handshake::AcceptResponseSpec spec;
+        spec.key = check.key;
+        const QByteArray bytes = handshake::buildAcceptResponse(spec).response.serialize();
+        auto *timer = new QTimer(peer.socket);
+        auto sent = std::make_shared<qsizetype>(0);
+        connect(timer, &QTimer::timeout, peer.socket, [=, s = peer.socket] {
+            if (*sent < bytes.size())
+                s->write(bytes.mid((*sent)++, 1));
+        });
+        timer->start(20);
+    };
+    WebSocket client;
+    QSignalSpy errors(&client, &WebSocket::errorOccurred);
+    QSignalSpy closed(&client, &WebSocket::closed);
+    ClientOptions options;
+    options.timeouts.responseHeader = 400ms;
+    options.timeouts.readIdle = 300ms;
+    client.open(server.url(), options);
+    QVERIFY(closed.wait(waitMs));
+    QCOMPARE(errors.size(), 1);
+    QCOMPARE(errorAt(errors).kind(), WebSocketError::Kind::Timeout);
+    QVERIFY2(
+        errorAt(errors).reason().contains(QStringLiteral("response header timeout after 400 ms")),
+        qPrintable(errorAt(errors).reason()));
+}
+
+void tst_WebSocket::wss()
+{
+    // A throw-away self-signed certificate for "localhost" only.
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString keyPath = dir.filePath(QStringLiteral("key.pem"));
+    const QString certPath = dir.filePath(QStringLiteral("cert.pem"));
+    QProcess openssl;
+    openssl.start(QStringLiteral("openssl"),
+        {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"),
+            QStringLiteral("ec"), QStringLiteral("-pkeyopt"),
+            QStringLiteral("ec_paramgen_curve:prime256v1"), QStringLiteral("-nodes"),
+            QStringLiteral("-keyout"), keyPath, QStringLiteral("-out"), certPath,
+            QStringLiteral("-days"), QStringLiteral("2"), QStringLiteral("-subj"),
+            QStringLiteral("/CN=localhost"), QStringLiteral("-addext"),
+            QStringLiteral("subjectAltName=DNS:localhost")});
+    if (!openssl.waitForStarted(waitMs))
+        QSKIP("the openssl command-line tool is not available");
+    QVERIFY(openssl.waitForFinished(waitMs));
+    QCOMPARE(openssl.exitCode(), 0);
+    const QList<QSslCertificate> certs = QSslCertificate::fromPath(certPath);
+    QCOMPARE(certs.size(), 1);
+    QFile keyFile(keyPath);
+    QVERIFY(keyFile.open(QIODevice::ReadOnly));
+    const QSslKey key(&keyFile, QSsl::Ec);
+    QVERIFY(!key.isNull());
+
+    QSslConfiguration serverTls = QSslConfiguration::defaultConfiguration();
+    serverTls.setLocalCertificate(certs.first());
+    serverTls.setPrivateKey(key);
+    serverTls.setPeerVerifyMode(QSslSocket::VerifyNone);
+    ScriptedServer server(serverTls);
+    server.script = [&](Peer &peer) { ::echo(server.accept(peer)); };
+
+    // Trusted CA and matching host name: connects, echoes, the server side says wss.
+    {
+        WebSocket client;
+        ClientOptions options;
+        options.sslConfiguration.setCaCertificates(certs);
+        QVERIFY(openAndWait(
+            client, server.url(QStringLiteral("/"), QStringLiteral("localhost")), options));
+        QSignalSpy texts(&client, &WebSocket::textMessageReceived);
+        client.sendTextMessage(QStringLiteral("over tls"));
+        QVERIFY(texts.wait(waitMs));
+        QCOMPARE(texts.at(0).at(0).toString(), QStringLiteral("over tls"));
+        QVERIFY(server.waitForAdopted());
+        QCOMPARE(server.adopted.first()->url().scheme(), QStringLiteral("wss"));
+        QSignalSpy closed(&client, &WebSocket::closed);
+        client.close();
+        QVERIFY(closed.wait(waitMs));
+        QCOMPARE(closed.at(0).at(0).toInt(), 1000);
+    }
+    // Default configuration (system CAs): verification fails, the errors are in the reason.
+    {
+        WebSocket client;
+        QSignalSpy errors(&client, &WebSocket::errorOccurred);
+        QSignalSpy closed(&client, &WebSocket::closed);
+        client.open(server.url(QStringLiteral("/"), QStringLiteral("localhost")));
+        QVERIFY(closed.wait(waitMs));
+        QCOMPARE(errors.size(), 1);
+        QCOMPARE(errorAt(errors).kind(), WebSocketError::Kind::TlsFailed);
+        QVERIFY2(
+            errorAt(errors).reason().contains(QStringLiteral("self signed"), Qt::CaseInsensitive)
+                || errorAt(errors).reason().contains(
+                    QStringLiteral("self-signed"), Qt::CaseInsensitive),
+            qPrintable(errorAt(errors).reason()));
+        QCOMPARE(closed.at(0).at(0).toInt(), 1015);
+    }
+    // Trusted CA but the wrong host name (127.0.0.1 is not in the certificate).
+    {
+        WebSocket client;
+        QSignalSpy errors(&client, &WebSocket::errorOccurred);
+        QSignalSpy closed(&client, &WebSocket::closed);
+        ClientOptions options;
+        options.sslConfiguration.setCaCertificates(certs);
+        client.open(server.url(), options);
+        QVERIFY(closed.wait(waitMs));
+        QCOMPARE(errors.size(), 1);
+        QCOMPARE(errorAt(errors).kind(), WebSocketError::Kind::TlsFailed);
+        QVERIFY2(
+            errorAt(errors).reason().contains(QStringLiteral("host name"), Qt::CaseInsensitive),
+            qPrintable(errorAt(errors).reason()));
+    }
+    // Explicit opt-out: connects, with a warning on qtws.transport.
+    {
+        WebSocket client;
+        ClientOptions options;
+        options.insecureSkipTlsVerification = true;
+        QTest::ignoreMessage(
+            QtWarningMsg, QRegularExpression(QStringLiteral("verification is OFF")));
+        QVERIFY(openAndWait(client, server.url(), options));
+        QCOMPARE(client.state(), WebSocket::State::Open);
+    }
 }
 
 void tst_WebSocket::readIdleAfterUpgrade()
@@ -868,6 +1041,14 @@ void tst_WebSocket::deleteInsideSlot()
     connect(second, &WebSocket::closed, this, [&] { delete second.data(); });
     second->open(QUrl(QStringLiteral("gopher://127.0.0.1/")));
     QTRY_VERIFY_WITH_TIMEOUT(second.isNull(), waitMs);
+
+    // Deleted from closed() after a deadline fired (inside the deadline's timer event).
+    QPointer<WebSocket> fourth = new WebSocket;
+    ClientOptions idle;
+    idle.timeouts.readIdle = 100ms;
+    QVERIFY(openAndWait(*fourth, server.url(), idle));
+    connect(fourth, &WebSocket::closed, this, [&] { delete fourth.data(); });
+    QTRY_VERIFY_WITH_TIMEOUT(fourth.isNull(), waitMs);
 
     // Deleted while open: nothing is emitted into the half-destroyed object.
     auto *third = new WebSocket;
