@@ -1,5 +1,6 @@
 // Copyright (c) 2026 the qtws authors. SPDX-License-Identifier: MIT
 #include "server/stream_p.h"
+#include "testcertificates.h"
 
 #include <QtWs/http/parser.h>
 #include <QtWs/http/server.h>
@@ -7,6 +8,7 @@
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QEventLoop>
 #include <QtCore/QTimer>
+#include <QtNetwork/QSslSocket>
 #include <QtNetwork/QTcpSocket>
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
@@ -37,6 +39,18 @@ public:
             waitForActivity(50);
         }
         return socket.state() == QAbstractSocket::ConnectedState;
+    }
+
+    // TLS to 127.0.0.1, verifying the server's certificate for "localhost" against ca.
+    bool connectEncrypted(quint16 port, const QSslCertificate &ca)
+    {
+        QSslConfiguration configuration = socket.sslConfiguration();
+        configuration.setCaCertificates({ca});
+        socket.setSslConfiguration(configuration);
+        QSignalSpy encrypted(&socket, &QSslSocket::encrypted);
+        socket.connectToHostEncrypted(
+            QStringLiteral("127.0.0.1"), port, QStringLiteral("localhost"));
+        return encrypted.wait(10000) && socket.isEncrypted();
     }
 
     void send(const QByteArray &bytes) { socket.write(bytes); }
@@ -106,7 +120,7 @@ public:
         return true;
     }
 
-    QTcpSocket socket;
+    QSslSocket socket; // plain TCP unless connectEncrypted()
     QByteArray buffer; // received, not parsed yet
     QByteArray error;
 };
@@ -777,6 +791,66 @@ private Q_SLOTS:
         QVERIFY2(response, client.error.constData());
         QCOMPARE(response->status, 200);
         QCOMPARE(error, QStringLiteral("stream cannot be upgraded: response already started"));
+    }
+
+    void tlsConnectionsAreServedAndHandedOverEncrypted()
+    {
+        const qtws::test::TestCertificates certificates;
+        QVERIFY2(certificates.isValid(), qPrintable(certificates.errorString()));
+        QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+        tls.setLocalCertificate(certificates.server().certificate);
+        tls.setPrivateKey(certificates.server().key);
+
+        bool sawEncrypted = false;
+        DetachedSocket detached;
+        Server server(
+            [&](Stream &stream) {
+                sawEncrypted = stream.isEncrypted();
+                if (stream.request().target == "/upgrade")
+                    detached = detachSocket(stream);
+                else
+                    stream.end("secret");
+            },
+            {.tls = tls});
+        QVERIFY(server.listen());
+        QCOMPARE(server.serverUrl().scheme(), QStringLiteral("https"));
+
+        RawClient client;
+        QVERIFY2(client.connectEncrypted(server.serverPort(), certificates.ca().certificate),
+            qPrintable(client.socket.errorString()));
+        client.send(get("/"));
+        const auto response = client.readResponse();
+        QVERIFY2(response, client.error.constData());
+        QCOMPARE(response->body, QByteArray("secret"));
+        QVERIFY(sawEncrypted);
+
+        sawEncrypted = false;
+        client.send(get("/upgrade") + "early");
+        QTRY_VERIFY(detached.isValid());
+        QVERIFY(sawEncrypted);
+        QVERIFY(detached.encrypted);
+        QVERIFY(qobject_cast<QSslSocket *>(detached.socket.get()));
+        QCOMPARE(detached.leftover, QByteArray("early")); // decrypted
+        detached.socket->write("through the new owner");
+        QTRY_COMPARE(client.buffer += client.socket.readAll(), QByteArray("through the new owner"));
+    }
+
+    void tlsHandshakeCountsAgainstTheHeaderTimeout()
+    {
+        const qtws::test::TestCertificates certificates;
+        QVERIFY2(certificates.isValid(), qPrintable(certificates.errorString()));
+        QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+        tls.setLocalCertificate(certificates.server().certificate);
+        tls.setPrivateKey(certificates.server().key);
+        Server server(echoHandler, {.tls = tls, .headerTimeout = 200ms});
+        QVERIFY(server.listen());
+        RawClient client; // plain TCP: never starts the TLS handshake
+        QVERIFY(client.connectTo(server.serverPort()));
+        QElapsedTimer clock;
+        clock.start();
+        QVERIFY(client.waitForClosed(10000));
+        QVERIFY(clock.elapsed() >= 200);
+        QTRY_COMPARE(server.connectionCount(), 0);
     }
 
     void closeLetsInFlightResponsesFinish()
