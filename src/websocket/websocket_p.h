@@ -52,9 +52,13 @@ public:
     explicit WebSocketPrivate(WebSocket *q);
     ~WebSocketPrivate();
 
-    // The server-side seam: a WebSocket in state Open with role Server that owns spec.socket.
-    // Bytes (spec.leftover first, then the socket's) are read from the next event-loop turn on,
-    // so the caller can connect signals before anything is emitted.
+    // The server-side seam: a WebSocket in state Open with role Server that owns spec.socket
+    // (re-parented; every existing signal connection of the socket is removed). Bytes
+    // (spec.leftover first, then the socket's) are read from the next event-loop turn on, so the
+    // caller can connect signals before anything is emitted. The caller must have written the
+    // 101 (spec.response) to the socket already; it goes out before any frame.
+    // Not yet: a negotiated Extension (permessage-deflate) — add it to ServerSideSpec and call
+    // Conn::setExtension here when the deflate issue lands.
     static WebSocket *createServerSide(ServerSideSpec spec, QObject *parent = nullptr);
 
     void open(const QUrl &url, const ClientOptions &options);

@@ -192,6 +192,8 @@ private Q_SLOTS:
     void hostAndAuthorizationHeaders();
     void hostFieldForIpv6();
     void forbiddenExtraHeader();
+    void httpSchemes_data();
+    void httpSchemes();
     void badScheme_data();
     void badScheme();
     void connectionRefused();
@@ -640,6 +642,27 @@ void tst_WebSocket::forbiddenExtraHeader()
     QVERIFY2(
         errorAt(errors).reason().contains(QStringLiteral("Sec-WebSocket-Key"), Qt::CaseInsensitive),
         qPrintable(errorAt(errors).reason()));
+}
+
+void tst_WebSocket::httpSchemes_data()
+{
+    QTest::addColumn<QString>("scheme");
+    QTest::newRow("http") << QStringLiteral("http");
+    QTest::newRow("HTTP, any case") << QStringLiteral("HTTP");
+    QTest::newRow("Ws, any case") << QStringLiteral("Ws");
+}
+
+void tst_WebSocket::httpSchemes()
+{
+    QFETCH(QString, scheme);
+    ScriptedServer server;
+    server.script = [&](Peer &peer) { ::echo(server.accept(peer)); };
+    WebSocket client;
+    QVERIFY(openAndWait(
+        client, QUrl(QStringLiteral("%1://127.0.0.1:%2/").arg(scheme).arg(server.port()))));
+    QSignalSpy texts(&client, &WebSocket::textMessageReceived);
+    client.sendTextMessage(QStringLiteral("hi"));
+    QVERIFY(texts.wait(waitMs));
 }
 
 void tst_WebSocket::badScheme_data()
