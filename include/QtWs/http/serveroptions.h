@@ -23,11 +23,11 @@ struct ServerOptions
     // When set, every connection is TLS with this configuration (it must hold a local
     // certificate and private key). The TLS handshake counts against headerTimeout. Default:
     // plain TCP.
-    std::optional<QSslConfiguration> tls;
+    std::optional<QSslConfiguration> tls = std::nullopt;
     // Bounds on each request head and body, with the status a client gets beyond them
     // (parser.h). Bodies are buffered whole before the handler runs, so maxBodyBytes is also
     // the memory one request may take.
-    ParserLimits limits;
+    ParserLimits limits = {};
     // The whole request head (and, for the first request, the TLS handshake) must arrive within
     // this time from the connection's start or from the first byte of a later request, or the
     // connection is closed (408 when part of a head arrived). A slowloris client trickling one
