@@ -64,15 +64,27 @@ void reserveFor(QByteArray &buffer, qsizetype needed, qsizetype bound)
     if (needed <= buffer.capacity())
         return;
     const qsizetype grown = buffer.capacity() + buffer.capacity() / 2;
-    const qsizetype target = std::max(needed, std::min(grown, bound));
-    if (buffer.isEmpty()) {
-        // The common case, a message's first bytes: a plain allocation is cheaper than
-        // QByteArray::reserve()'s reallocation path (bench/bench_conn.cpp, 16-byte decode).
+    buffer.reserve(std::max(needed, std::min(grown, bound)));
+}
+
+// Makes buffer `size` bytes longer (contents of the new bytes unspecified) and returns where
+// they start, reserving per reserveFor().
+char *growBy(QByteArray &buffer, qsizetype size, qsizetype bound)
+{
+    const qsizetype at = buffer.size();
+    if (at == 0 && buffer.capacity() < size) {
+        // The common case, a message's first bytes: one plain allocation, sized for what the
+        // frame announced so far but no more than has arrived when that is all there will be
+        // (bench/bench_conn.cpp, 16-byte decode).
+        const qsizetype target = std::max(size, std::min(size + size / 2, bound));
         buffer = QByteArray(target, Qt::Uninitialized);
-        buffer.resize(0);
-        return;
+        if (target != size)
+            buffer.resize(size);
+        return buffer.data();
     }
-    buffer.reserve(target);
+    reserveFor(buffer, at + size, bound);
+    buffer.resize(at + size);
+    return buffer.data() + at;
 }
 
 } // namespace
@@ -236,7 +248,8 @@ bool Conn::Private::beginFrame(const FrameHeader &h)
             messageRsv = h.rsv;
             messageFrames = 0;
             messageSize = 0;
-            message.resize(0);
+            if (!message.isEmpty())
+                message.resize(0);
             utf8.reset();
         }
         ++messageFrames;
@@ -274,10 +287,7 @@ void Conn::Private::consumePayload(const char *data, qsizetype size)
     };
     if (sink) {
         // Unmask straight from the input into the buffer the event will carry: one pass.
-        const qsizetype at = sink->size();
-        reserveFor(*sink, at + size, frameStart + qsizetype(frame.payloadLength));
-        sink->resize(at + size);
-        char *dst = sink->data() + at;
+        char *dst = growBy(*sink, size, frameStart + qsizetype(frame.payloadLength));
         if (frame.masked)
             copyWithMask(dst, data, size, frame.maskKey, frameOffset);
         else

@@ -55,8 +55,9 @@ public:
     const FrameHeader &header() const noexcept { return m_header; }
 
 private:
-    void decodePrefix() noexcept;
-    void decodeRest() noexcept;
+    static quint8 headerSizeFromPrefix(uchar secondByte) noexcept;
+    void decodePrefix(const uchar *bytes) noexcept;
+    void decodeRest(const uchar *bytes) noexcept;
 
     std::array<uchar, MaxFrameHeaderSize> m_bytes{};
     quint8 m_size = 0; // bytes gathered in m_bytes
