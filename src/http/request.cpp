@@ -1,20 +1,13 @@
 // Copyright (c) 2026 the qtws authors. SPDX-License-Identifier: MIT
 #include <QtWs/http/request.h>
 
+#include "http/tokens_p.h"
+
 namespace qtws::http {
 
 namespace {
 
-int hexValue(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
+using tokens::hexValue;
 
 // Percent-decodes bytes (RFC 3986 §2.1) and reads the result as UTF-8 (RFC 3986 §2.5: new URI
 // schemes encode text as UTF-8; invalid sequences become U+FFFD). A '%' not followed by two hex

@@ -1,6 +1,9 @@
 // Copyright (c) 2026 the qtws authors. SPDX-License-Identifier: MIT
 #include <QtWs/http/router.h>
 
+#include "http/logging_p.h"
+#include "http/tokens_p.h"
+
 #include "router_p.h"
 
 #include <QtCore/QLoggingCategory>
@@ -13,18 +16,7 @@ namespace qtws::http {
 
 namespace {
 
-Q_LOGGING_CATEGORY(lcRouter, "qtws.http")
-
-int hexValue(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
+using tokens::hexValue;
 
 // RFC 3986 §2.1: '%' HEXDIG HEXDIG. A lone '%' or a non-hex digit is malformed, not literal.
 bool percentDecode(QByteArrayView in, QByteArray *out)
@@ -154,7 +146,7 @@ QString RouteMatch::param(QStringView name) const
 bool RouteTable::add(QByteArrayView method, QStringView pattern)
 {
     const auto refuse = [&](const char *why) {
-        qCWarning(lcRouter, "Router: refusing %s %s: %s", method.toByteArray().constData(),
+        qCWarning(lcHttp, "Router: refusing %s %s: %s", method.toByteArray().constData(),
             qUtf8Printable(pattern.toString()), why);
         return false;
     };

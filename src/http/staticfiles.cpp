@@ -1,6 +1,8 @@
 // Copyright (c) 2026 the qtws authors. SPDX-License-Identifier: MIT
 #include <QtWs/http/staticfiles.h>
 
+#include "http/logging_p.h"
+
 #include "router_p.h"
 
 #include <QtCore/QCryptographicHash>
@@ -17,8 +19,6 @@
 namespace qtws::http {
 
 namespace {
-
-Q_LOGGING_CATEGORY(lcStaticFiles, "qtws.http")
 
 constexpr const char *dayNames[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
 constexpr const char *monthNames[]
@@ -308,7 +308,7 @@ StaticFiles::StaticFiles(const QString &root, StaticFilesOptions options)
     m_isResource = root.startsWith(u':');
     const QFileInfo info(root);
     if (!info.isDir()) {
-        qCWarning(lcStaticFiles, "StaticFiles: root %s is not a directory; every path is 404",
+        qCWarning(lcHttp, "StaticFiles: root %s is not a directory; every path is 404",
             qUtf8Printable(root));
         return;
     }
@@ -461,8 +461,7 @@ Response StaticFiles::serveResolved(const Request &request, const Resolved &reso
     const qint64 length
         = range.kind == ByteRange::Satisfiable ? range.last - range.first + 1 : size;
     if (length > m_options.maxBodySize) {
-        qCWarning(lcStaticFiles,
-            "StaticFiles: %s is %lld bytes, over maxBodySize %lld; answering 500",
+        qCWarning(lcHttp, "StaticFiles: %s is %lld bytes, over maxBodySize %lld; answering 500",
             qUtf8Printable(resolved.filePath), static_cast<long long>(length),
             static_cast<long long>(m_options.maxBodySize));
         return errorResponse(500, isHead);
@@ -495,8 +494,7 @@ Response StaticFiles::serveResolved(const Request &request, const Resolved &reso
     }
     if (response.body.size() != length) {
         // Truncated while we read it: do not send a body that contradicts Content-Length.
-        qCWarning(
-            lcStaticFiles, "StaticFiles: short read of %s", qUtf8Printable(resolved.filePath));
+        qCWarning(lcHttp, "StaticFiles: short read of %s", qUtf8Printable(resolved.filePath));
         return errorResponse(500, false);
     }
     return response;

@@ -89,4 +89,16 @@ inline QByteArrayView trimmedOws(QByteArrayView v)
     return v;
 }
 
+// The value of a hexadecimal digit (RFC 5234 HEXDIG, either case), or -1.
+inline int hexValue(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
 } // namespace qtws::http::tokens
