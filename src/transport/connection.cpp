@@ -193,6 +193,9 @@ void Connection::onSocketError()
         m_lastError = m_socket->errorString();
     if (m_socket->state() == QAbstractSocket::UnconnectedState)
         onSocketDisconnected();
+    else if (error == QAbstractSocket::RemoteHostClosedError
+        && qobject_cast<QSslSocket *>(m_socket))
+        m_socket->disconnectFromHost(); // a TLS close_notify: QSslSocket stays connected
 }
 
 void Connection::onSocketDisconnected()
