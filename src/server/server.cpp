@@ -54,7 +54,9 @@ void ServerPrivate::socketHandedOver(ServerConnection *connection, QTcpSocket *s
                 emitCountChanged();
         };
         QObject::connect(socket, &QAbstractSocket::disconnected, q, forget);
-        QObject::connect(socket, &QObject::destroyed, q, forget);
+        // The new owner may drop every connection of the socket, destroyed() included
+        // (transport::Connection::adopt() does); a child's destruction still reports the end.
+        QObject::connect(new QObject(socket), &QObject::destroyed, q, forget);
     } else {
         emitCountChanged();
     }
