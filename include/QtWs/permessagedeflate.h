@@ -73,8 +73,8 @@ struct PerMessageDeflateOptions
     // zlib memLevel 1..9: the compressor holds (1 << (memLevel + 9)) bytes of hash and pending
     // buffers. Not negotiated. Default: client 8 (zlib's default, 128 KiB), server 5 (16 KiB).
     std::optional<int> memLevel;
-    // Messages shorter than this many bytes go out uncompressed: below it deflate's fixed
-    // costs (≈ 5–20 µs, the 1-byte RSV1 win lost to Huffman overhead) outweigh the saving.
+    // Messages shorter than this many bytes go out uncompressed: below it deflate rarely
+    // saves more than its block overhead, and each call costs microseconds (see the doc).
     // Default 64 bytes. 0 compresses every message, even empty ones.
     qsizetype compressionThreshold = 64;
 
