@@ -134,7 +134,10 @@ Server::Server(ServerOptions options, QObject *parent)
 Server::Server(Handler handler, ServerOptions options, QObject *parent)
     : QObject(parent)
     , d(std::make_unique<WebSocketServerPrivate>(this, std::move(handler), std::move(options)))
-{ }
+{
+    // For queued connections to newConnection() and QSignalSpy.
+    qRegisterMetaType<qtws::WebSocket *>();
+}
 
 Server::~Server()
 {
