@@ -196,8 +196,11 @@ bool splitsCodePoint(const QList<QByteArray> &chunks)
             ++continuation;
             --i;
         }
-        if (i < 0)
-            return continuation > 0;
+        if (i < 0) { // empty, or only continuation bytes (the middle of a sequence)
+            if (continuation > 0)
+                return true;
+            continue;
+        }
         const uchar lead = uchar(chunk.at(i));
         const qsizetype length = lead < 0x80 ? 1 : lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : 2;
         if (continuation + 1 < length)
