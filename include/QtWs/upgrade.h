@@ -25,29 +25,33 @@ class Stream;
 //   20}}
 struct UpgradeOptions
 {
+    // Every field has an explicit initialiser, so that designated initialisers may omit any
+    // (GCC's -Wmissing-field-initializers).
     // The subprotocols this server speaks, most preferred first. The first one of these that
     // the client offered is chosen (server preference, so a server can move clients to its
     // newest protocol whatever order they list them in); none in common, or an empty list, means
     // no Sec-WebSocket-Protocol in the 101 and the handshake still succeeds (RFC 6455 §4.2.2
     // item 5.4: the server MAY select one). Each must be an RFC 9110 token. Default: none.
-    QStringList subprotocols;
+    QStringList subprotocols = {};
     // Decides whether a request's Origin may connect (RFC 6455 §10.2: the defence against a
     // hostile web page driving a browser to a WebSocket server it can reach). Return false to
     // answer 403. It is called for every handshake, with or without an Origin field. Default
     // (empty): handshake::isOriginAllowedByDefault() with the connection's TLS flag, i.e. no
     // Origin (non-browser clients) or the server's own origin (same scheme, host and port as
     // the request's Host). A page served from another port or host needs a custom check.
-    std::function<bool(const http::Request &)> checkOrigin;
+    std::function<bool(const http::Request &)> checkOrigin = {};
     // Inbound limits of each accepted WebSocket (1009 beyond them). Default: Limits' defaults
     // (16 MiB frames and messages, 1024 fragments).
-    Limits limits;
+    Limits limits = {};
     // After close() (also the server's graceful close): how long a WebSocket waits for the
-    // client's close frame before it drops the connection. Default 5 s, as the client's.
+    // client's close frame before it drops the connection; also how long a refused handshake's
+    // connection may linger. Default 5 s, as the client's. 0 disables the wait's bound: close()
+    // then waits for the client as long as it takes (a refusal still lingers at most 5 s).
     std::chrono::milliseconds closeTimeout{5'000};
     // Extra fields of the 101 response (Set-Cookie, Server, …). Fields the handshake owns
     // (Upgrade, Connection, Sec-WebSocket-*) or invalid ones make the upgrade fail with 500
     // and a warning: a server misconfiguration, not the client's fault. Default: none.
-    http::Headers responseHeaders;
+    http::Headers responseHeaders = {};
 };
 
 // Completes the WebSocket opening handshake (RFC 6455 §4.2) on an in-flight request of an
