@@ -13,6 +13,7 @@
 #include <climits>
 #include <cstdlib>
 #include <cstring>
+#include <limits>
 #include <vector>
 
 namespace qtws {
@@ -28,6 +29,7 @@ constexpr qsizetype MaxCompressInput = qsizetype(1) << 30;
 
 // The first inflate buffer: enough for JSON at 4:1 without regrowth, small for tiny messages.
 constexpr qint64 MinInflateBuffer = 4096;
+constexpr qint64 MaxInflateLimit = std::numeric_limits<qsizetype>::max() / 2;
 
 // Every zlib allocation carries its size in front of it, so the extension can count what
 // zlib holds (Stats) without trusting estimates. 16 bytes keep malloc's alignment.
@@ -171,7 +173,14 @@ public:
 Extension::DecodeResult PerMessageDeflate::Private::inflateMessage(
     QByteArray &payload, qint64 maxSize)
 {
-    const qint64 limit = std::max<qint64>(maxSize, 0);
+    // qsizetype bounds what a QByteArray can hold; +1 below must not overflow.
+    const qint64 limit = std::clamp<qint64>(maxSize, 0, MaxInflateLimit);
+    if (payload.isEmpty()) {
+        // Not valid DEFLATE (§7.2.3.6 makes an empty message 0x00), but harmless: an empty
+        // message, leaving the inflater untouched rather than inside a stored block.
+        ++stats.messagesInflated;
+        return DecodeResult::ok();
+    }
     if (!ensureInflater())
         return DecodeResult::failure(1011, QStringLiteral("out of memory for the inflater"));
 
@@ -187,6 +196,7 @@ Extension::DecodeResult PerMessageDeflate::Private::inflateMessage(
     qint64 inputLeft = payload.size();
     bool tailFed = false;
     qint64 produced = 0;
+    bool ended = false; // the last inflate() call finished a stream (BFINAL)
     inflater.avail_in = 0;
     auto fail = [this](quint16 code, QString why) {
         releaseInflater(); // the connection fails; its state is worthless now
@@ -222,6 +232,7 @@ Extension::DecodeResult PerMessageDeflate::Private::inflateMessage(
         inflater.avail_out = uInt(room);
         const int result = inflate(&inflater, Z_SYNC_FLUSH);
         produced += room - qint64(inflater.avail_out);
+        ended = result == Z_STREAM_END;
 
         if (result == Z_STREAM_END) {
             // A final block: more data of this message starts a new stream; the appended
@@ -251,6 +262,10 @@ Extension::DecodeResult PerMessageDeflate::Private::inflateMessage(
         if (result == Z_BUF_ERROR && produced < capacity)
             break;
     }
+    // data_type bit 128: inflate stopped at a block boundary. A message that ends inside a
+    // block would make the next one continue it (with context takeover): fail it here.
+    if (!ended && !(inflater.data_type & 128))
+        return fail(1007, QStringLiteral("compressed message ends inside a DEFLATE block"));
     if (produced > limit)
         return fail(
             1009, QStringLiteral("message inflates to more than %1 bytes, the limit").arg(limit));

@@ -330,8 +330,6 @@ void tst_PerMessageDeflate::rfcExamplesDecode_data()
         << QList<QByteArray>{hello};
     QTest::newRow("§7.2.3.6: an empty message compressed is the single byte 0x00")
         << QByteArray::fromHex("c10100") << QList<QByteArray>{QByteArray()};
-    QTest::newRow("a message that kept its 0x00 0x00 0xff 0xff tail still inflates")
-        << QByteArray::fromHex("c10bf248cdc9c907000000ffff") << QList<QByteArray>{hello};
     QTest::newRow("two complete DEFLATE streams (BFINAL twice) in one message")
         << QByteArray::fromHex("c10ef348cdc9c90700f348cdc9c90700")
         << QList<QByteArray>{hello + hello};
@@ -871,6 +869,13 @@ void tst_PerMessageDeflate::rsv1Rules_data()
         << toServer(0x1, "plain") << 0 << QList<QByteArray>{"plain"};
     QTest::newRow("garbage behind RSV1 → 1007")
         << toServer(0x2, QByteArray::fromHex("ffffffff"), true, Rsv1) << 1007 << none;
+    QTest::newRow("a compressed message that ends inside a DEFLATE block → 1007") << toServer(0x2,
+        rawDeflate(QByteArray(300, 'x') + "tail").chopped(2), true, Rsv1) << 1007 << none;
+    QTest::newRow("a message that kept its 00 00 ff ff tail ends inside a block → 1007 (§7.2.1)")
+        << toServer(0x1, QByteArray::fromHex("f248cdc9c907000000ffff"), true, Rsv1) << 1007 << none;
+    QTest::newRow("RSV1 with an empty payload is an empty message (0x00 is the valid form)")
+        << toServer(0x2, QByteArray(), true, Rsv1) + toServer(0x1, hello, true, Rsv1) << 0
+        << QList<QByteArray>{QByteArray(), "Hello"};
     QTest::newRow("a compressed text message that inflates to invalid UTF-8 → 1007")
         << toServer(0x1, rawDeflate(QByteArray::fromHex("48c328")), true, Rsv1) << 1007 << none;
     QTest::newRow("a compressed binary message may hold any bytes")
