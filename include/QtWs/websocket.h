@@ -85,6 +85,18 @@ public:
     qint64 ping(const QByteArray &payload = {});
     qint64 pong(const QByteArray &payload = {});
 
+    // Backpressure for a consumer slower than the peer (the blocking API uses it to bound its
+    // message queue). While paused, the socket is read no further than a small buffer (64 KiB),
+    // so TCP flow control slows the peer down instead of this process buffering without bound;
+    // messages already read are held, and no message, frame, ping, pong or close signal is
+    // emitted. Sending is unaffected, but pings that were not read are not answered, and the
+    // readIdle timeout is suspended (the silence is this side's doing). If the connection ends
+    // while held messages wait, closed() is deferred until they were delivered. Unpausing
+    // delivers the held messages, in order, from the next event-loop turn on. close() unpauses
+    // (the peer's close frame has to be read), whatever the state. Default: not paused.
+    void setReadPaused(bool paused);
+    bool isReadPaused() const;
+
 public Q_SLOTS:
     // Starts the close handshake: everything accepted before is written first, then the close
     // frame; the peer's close is awaited for ClientTimeouts::close, then the socket is dropped

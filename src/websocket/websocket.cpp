@@ -144,6 +144,8 @@ void WebSocketPrivate::open(const QUrl &rawUrl, const ClientOptions &opts)
     closeReason.clear();
     closedEmitted = false;
     waitingForPeerTcpClose = false;
+    readingSocket = false;
+    deferredEnd = {};
     pings.clear();
     peerAddress.clear();
     peerPort = 0;
@@ -339,6 +341,8 @@ void WebSocketPrivate::upgrade(Conn::Options codecOptions, QByteArrayView firstB
     // ReadIdle stays armed: it bounds inbound inactivity on the upgraded connection too.
     conn.emplace(role, std::move(codecOptions));
     phase = Phase::Upgraded;
+    if (readPaused)
+        holdSocket();
     // Frames the server sent right behind its 101 come before anything read later.
     if (!firstBytes.isEmpty())
         conn->receive(firstBytes);
@@ -359,7 +363,11 @@ void WebSocketPrivate::feed(QByteArrayView bytes)
     if (!bytes.isEmpty())
         conn->receive(bytes);
     writeOutgoing();
-    while (std::optional<Event> event = conn->nextEvent()) {
+    // While paused (possibly by a slot of the previous event) the rest stays in the codec.
+    while (!readPaused) {
+        std::optional<Event> event = conn->nextEvent();
+        if (!event)
+            break;
         if (!dispatch(*event))
             return; // the WebSocket was deleted by a slot
         if (phase != Phase::Upgraded)
@@ -472,6 +480,8 @@ void WebSocketPrivate::onDisconnected(const QString &errorString)
         return;
     case Phase::Upgraded: break;
     }
+    if (deferEnd([this, errorString] { onDisconnected(errorString); }))
+        return;
     if (conn->state() == Conn::State::Closed) {
         if (!conn->failed())
             error = WebSocketError(conn->closeInitiator() == Conn::CloseInitiator::Remote
@@ -510,6 +520,10 @@ void WebSocketPrivate::onDeadline(Deadlines::Kind kind, std::chrono::millisecond
     case Deadlines::Kind::Close:
         if (phase != Phase::Upgraded)
             return;
+        if (deferEnd([this, kind, duration] { onDeadline(kind, duration); })) {
+            dropConnection(); // the wait is over; only the held events are still to come
+            return;
+        }
         if (conn->state() == Conn::State::Closed) {
             // Both close frames went; only the TCP close is late. Not an error.
             qCDebug(lcClient) << "peer did not close TCP within" << duration.count()
@@ -551,6 +565,7 @@ void WebSocketPrivate::finish(quint16 code, const QString &reason)
         return;
     closedEmitted = true;
     phase = Phase::Idle;
+    deferredEnd = {};
     closeCode = code;
     closeReason = reason;
     dropConnection();
@@ -559,6 +574,81 @@ void WebSocketPrivate::finish(quint16 code, const QString &reason)
     if (!guard)
         return;
     Q_EMIT q->closed(code, reason);
+}
+
+void WebSocketPrivate::holdSocket()
+{
+    QTcpSocket *socket = connection ? connection->socket() : nullptr;
+    if (!socket)
+        return;
+    // Qt stops reading from the kernel once this much is buffered; the peer is then slowed down
+    // by TCP flow control (its writes pile up in its own buffers).
+    constexpr qint64 pausedReadBuffer = 64 * 1024;
+    socket->setReadBufferSize(pausedReadBuffer);
+    if (!readingSocket) {
+        // The Connection drains the socket on every readyRead; from now on this class reads it,
+        // queued, so a slot deleting the WebSocket never runs inside the socket's own signal.
+        readingSocket = true;
+        QObject::disconnect(socket, &QIODevice::readyRead, connection.get(), nullptr);
+        QObject::connect(
+            socket, &QIODevice::readyRead, connection.get(), [this] { readSocket(); },
+            Qt::QueuedConnection);
+    }
+    // Silence while paused is this side's doing, not the peer's.
+    deadlines()->stop(Deadlines::Kind::ReadIdle);
+}
+
+void WebSocketPrivate::releaseSocket()
+{
+    QTcpSocket *socket = connection ? connection->socket() : nullptr;
+    if (!socket)
+        return;
+    socket->setReadBufferSize(0); // re-enables Qt's reading from the kernel
+    deadlines()->start(Deadlines::Kind::ReadIdle, readIdle);
+}
+
+void WebSocketPrivate::readSocket()
+{
+    QPointer<WebSocket> guard(q);
+    while (!readPaused && phase == Phase::Upgraded && connection
+        && connection->state() != Connection::State::Closed && connection->socket()) {
+        QTcpSocket *socket = connection->socket();
+        const qint64 available = socket->bytesAvailable();
+        if (available <= 0)
+            return;
+        const QByteArray bytes = socket->read(available);
+        if (bytes.isEmpty())
+            return;
+        deadlines()->touch(Deadlines::Kind::ReadIdle);
+        feed(bytes);
+        if (!guard)
+            return;
+    }
+}
+
+void WebSocketPrivate::resumeReading()
+{
+    if (readPaused || phase != Phase::Upgraded)
+        return;
+    QPointer<WebSocket> guard(q);
+    feed({}); // the held events first
+    if (!guard || readPaused || phase != Phase::Upgraded)
+        return;
+    if (deferredEnd) {
+        const std::function<void()> end = std::exchange(deferredEnd, {});
+        end();
+        return;
+    }
+    if (readingSocket)
+        readSocket(); // what the socket buffered while paused announces itself no more
+}
+
+bool WebSocketPrivate::deferEnd(std::function<void()> end)
+{
+    if (!readPaused || !conn || !conn->hasEvents())
+        return false;
+    deferredEnd = std::move(end);
+    return true;
 }
 
 WebSocket *WebSocketPrivate::createServerSide(ServerSideSpec spec, QObject *parent)
@@ -733,6 +823,8 @@ qint64 WebSocket::pong(const QByteArray &payload)
 
 void WebSocket::close(CloseCode code, const QString &reason)
 {
+    // The handshake needs the peer's close frame, which may wait behind unread messages.
+    setReadPaused(false);
     switch (d->state) {
     case State::Connecting:
         // No handshake to perform yet: give up the attempt.
@@ -749,6 +841,28 @@ void WebSocket::close(CloseCode code, const QString &reason)
     }
     d->writeOutgoing();
     d->followCodec();
+}
+
+void WebSocket::setReadPaused(bool paused)
+{
+    if (d->readPaused == paused)
+        return;
+    d->readPaused = paused;
+    if (d->phase != WebSocketPrivate::Phase::Upgraded)
+        return; // applied by upgrade()
+    if (paused) {
+        d->holdSocket();
+        return;
+    }
+    d->releaseSocket();
+    // Held events are delivered from the event loop, never from inside this call.
+    QMetaObject::invokeMethod(
+        this, [this] { d->resumeReading(); }, Qt::QueuedConnection);
+}
+
+bool WebSocket::isReadPaused() const
+{
+    return d->readPaused;
 }
 
 void WebSocket::abort()

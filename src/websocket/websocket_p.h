@@ -12,6 +12,7 @@
 #include <QtCore/QPointer>
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -91,6 +92,15 @@ public:
     void dropConnection();
     transport::Deadlines *deadlines() const;
 
+    // setReadPaused(): stop reading the socket (and take its reading over from the Connection,
+    // which would otherwise drain it on every readyRead), read it again, deliver held events.
+    void holdSocket();
+    void releaseSocket();
+    void readSocket();
+    void resumeReading();
+    // While paused with events held, an end of the connection waits for them; true if deferred.
+    bool deferEnd(std::function<void()> end);
+
     WebSocket *q;
     Role role = Role::Client;
     Phase phase = Phase::Idle;
@@ -125,6 +135,12 @@ public:
     };
     QList<PendingPing> pings;
     QElapsedTimer clock;
+
+    // Backpressure (setReadPaused). Once paused, this class reads the socket itself (queued on
+    // readyRead) for the rest of the connection: the Connection's own handler is disconnected.
+    bool readPaused = false;
+    bool readingSocket = false;
+    std::function<void()> deferredEnd;
 };
 
 } // namespace qtws
