@@ -51,14 +51,14 @@ struct PerMessageDeflateOptions
     //   zlib cannot compress with an 8-bit window (RFC 7692 §7.1.2.1 lets a sender pick any
     //   smaller window): a configured 8 becomes 9. A peer that insists on 8 gets this side's
     //   messages uncompressed (RFC 7692 §6: compression is per message).
-    std::optional<int> serverMaxWindowBits;
+    std::optional<int> serverMaxWindowBits = std::nullopt;
     // The client's window for client→server messages.
     //   Client: offered as "client_max_window_bits" (no value at 15, so the server may choose
     //   any window) and the cap on this client's compressor window. Default 15.
     //   Server: answered as "client_max_window_bits=N" when the client offered the parameter
     //   (smaller inflater here); a client that did not offer it (e.g. Firefox) is accepted
     //   with a 15-bit window, since refusing would drop compression. Default 12.
-    std::optional<int> clientMaxWindowBits;
+    std::optional<int> clientMaxWindowBits = std::nullopt;
     // No context takeover for server→client messages (RFC 7692 §7.1.1.1): each message is
     // compressed alone, so neither side keeps that direction's state between messages (this
     // library frees it) at the cost of ratio on small similar messages. Client: requests it;
@@ -72,7 +72,7 @@ struct PerMessageDeflateOptions
     int compressionLevel = -1;
     // zlib memLevel 1..9: the compressor holds (1 << (memLevel + 9)) bytes of hash and pending
     // buffers. Not negotiated. Default: client 8 (zlib's default, 128 KiB), server 5 (16 KiB).
-    std::optional<int> memLevel;
+    std::optional<int> memLevel = std::nullopt;
     // Messages shorter than this many bytes go out uncompressed: below it deflate rarely
     // saves more than its block overhead, and each call costs microseconds (see the doc).
     // Default 64 bytes. 0 compresses every message, even empty ones.

@@ -40,8 +40,8 @@ constexpr size_t AllocHeader = 16;
 class PerMessageDeflate::Private
 {
 public:
-    Private(Role role, const PerMessageDeflateParams &params, const ResolvedDeflateOptions &tuning)
-        : role(role), params(params), tuning(tuning)
+    Private(Role side, const PerMessageDeflateParams &agreed, const ResolvedDeflateOptions &local)
+        : role(side), params(agreed), tuning(local)
     {
         const bool client = role == Role::Client;
         // RFC 7692 §7.1.2: each sender's window is the one negotiated for its direction.
