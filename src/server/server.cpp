@@ -8,6 +8,7 @@
 #include <QtCore/QMetaObject>
 #include <QtNetwork/QTcpSocket>
 
+#include <algorithm>
 #include <exception>
 
 namespace qtws::http {
@@ -147,6 +148,11 @@ bool Server::listen()
         connect(d->listener, &Listener::socketAccepted, this,
             [this](QTcpSocket *socket) { d->onSocketAccepted(socket); });
     }
+    // Qt's default listen backlog is 50: a burst of more simultaneous connects than that
+    // overflows the kernel's accept queue, and each dropped SYN is only retried after 1 s (then
+    // 3 s, 7 s…). Let the queue hold as many as the server serves (the kernel caps it at
+    // net.core.somaxconn).
+    d->listener->setListenBacklogSize(std::max(d->options.maxConnections, 50));
     if (!d->listener->listen(d->options.host, d->options.port)) {
         d->errorString = QStringLiteral("cannot listen on %1 port %2: %3")
                              .arg(d->options.host.toString())
