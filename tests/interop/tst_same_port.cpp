@@ -96,10 +96,13 @@ public:
         });
         router.route("GET", u"/ws", [this](http::Stream &stream, const http::RouteMatch &) {
             note(stream);
-            const bool upgraded = upgrade(stream, [this](WebSocket *ws) {
-                sockets.append(ws);
-                echo::handleConnection(ws);
-            });
+            const bool upgraded = upgrade(
+                stream,
+                [this](WebSocket *ws) {
+                    sockets.append(ws);
+                    echo::handleConnection(ws);
+                },
+                upgradeOptions);
             (upgraded ? upgrades : refusedUpgrades) += 1;
         });
         router.route(
@@ -141,6 +144,7 @@ public:
     QList<QByteArray> requests; // "METHOD target", in arrival order
     QSet<quint16> clientPorts;
     QByteArray uploadTransferEncoding;
+    UpgradeOptions upgradeOptions; // read at each upgrade
     int upgrades = 0;
     int refusedUpgrades = 0;
     QList<QPointer<WebSocket>> sockets;
@@ -406,6 +410,7 @@ private Q_SLOTS:
     void staticFileEtagAnd304();
     void rangeGets206();
     void pipelining();
+    void handshakeRefusals();
     void webSocketsAndCurlOnOnePort();
     void nginxInFront();
 };
@@ -531,6 +536,7 @@ void tst_SamePort::rangeGets206()
 void tst_SamePort::pipelining()
 {
     SamePortServer server;
+    server.upgradeOptions.closeTimeout = 300ms;
     QTcpSocket socket;
     socket.connectToHost(QHostAddress::LocalHost, server.port());
     QVERIFY(socket.waitForConnected(5000));
@@ -573,6 +579,55 @@ void tst_SamePort::pipelining()
                  10000),
         received.toHex().constData());
     QCOMPARE(received, QByteArray::fromHex("81026869"));
+
+    // The server closes; this peer never answers the close: the server drops it after its close
+    // timeout, and reports 1006 (no close frame received).
+    QCOMPARE(server.sockets.size(), 1);
+    QPointer<WebSocket> ws = server.sockets.first();
+    QVERIFY(ws);
+    QSignalSpy closed(ws.data(), &WebSocket::closed);
+    QElapsedTimer clock;
+    clock.start();
+    ws->close(CloseCode(4002), s("bye"));
+    received.clear();
+    QVERIFY2(QTest::qWaitFor(
+                 [&] {
+                     received += socket.readAll();
+                     return socket.state() == QAbstractSocket::UnconnectedState;
+                 },
+                 10000),
+        received.toHex().constData());
+    const qint64 elapsed = clock.elapsed();
+    // The close frame: FIN + close, 5 bytes (4002 and "bye"), unmasked.
+    QCOMPARE(received, QByteArray::fromHex("8805") + QByteArray::fromHex("0fa2") + "bye");
+    QVERIFY2(elapsed >= 250 && elapsed < 5000, qPrintable(QString::number(elapsed)));
+    QTRY_COMPARE_WITH_TIMEOUT(closed.size(), 1, 5000);
+    QCOMPARE(closed.at(0).at(0).toInt(), 1006);
+}
+
+// Handshakes on /ws that the server refuses, as curl sends them: a plain GET gets 426 with
+// Upgrade: websocket; a WebSocket handshake from a foreign Origin gets 403 (RFC 6455 §10.2).
+// (The same handshake without an Origin or from the server's own origin is accepted:
+// tst_upgrade, and the python and node clients below.)
+void tst_SamePort::handshakeRefusals()
+{
+    SamePortServer server;
+    Curl plain({s("-i"), server.url(s("/ws"))});
+    QVERIFY2(plain.finish(), qPrintable(plain.diagnostics()));
+    QVERIFY2(plain.out.startsWith("HTTP/1.1 426 "), plain.out.constData());
+    QCOMPARE(lastHead(plain.out.left(plain.out.indexOf("\r\n\r\n"))).fields.value("upgrade"),
+        QByteArray("websocket"));
+
+    const QStringList handshake{s("-H"), s("Connection: Upgrade"), s("-H"), s("Upgrade: websocket"),
+        s("-H"), s("Sec-WebSocket-Version: 13"), s("-H"),
+        s("Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==")};
+    Curl foreign(QStringList{s("-i"), s("-H"), s("Origin: http://evil.example")} + handshake
+        + QStringList{server.url(s("/ws"))});
+    QVERIFY2(foreign.finish(), qPrintable(foreign.diagnostics()));
+    QVERIFY2(foreign.out.startsWith("HTTP/1.1 403 "), foreign.out.constData());
+
+    QCOMPARE(server.upgrades, 0);
+    QCOMPARE(server.refusedUpgrades, 2);
 }
 
 // python3-websockets and npm ws clients upgrade on /ws of the port that serves HTTP, while curl

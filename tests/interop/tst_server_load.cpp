@@ -37,12 +37,13 @@ constexpr int totalBudgetMs = 120'000;
 QString text(int client, int index)
 {
     static constexpr qsizetype sizes[textsEach] = {1, 125, 126, 1000, 4000};
+    if (sizes[index] == 1)
+        return QString(QChar(u'a' + client % 26));
+    // "client:index é" (a 2-byte sequence early on), then ASCII up to the size.
     QByteArray bytes = QByteArray::number(client) + ':' + QByteArray::number(index) + " \xc3\xa9";
     while (bytes.size() < sizes[index])
         bytes += char('a' + (client + bytes.size()) % 26);
-    return QString::fromUtf8(bytes.left(sizes[index]).isValidUtf8()
-            ? bytes.left(sizes[index])
-            : QByteArray(sizes[index], char('a' + client % 26)));
+    return QString::fromUtf8(bytes);
 }
 
 QByteArray binary(int client)
