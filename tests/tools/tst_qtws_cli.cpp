@@ -139,6 +139,7 @@ private Q_SLOTS:
     void usageErrorsExitWith2();
     void connectToServeEcho_data();
     void connectToServeEcho();
+    void exitAfterPrintsExactlyN();
     void binaryMessagesAsHexOrRaw_data();
     void binaryMessagesAsHexOrRaw();
     void broadcastReachesTheOtherClients();
@@ -239,6 +240,23 @@ void tst_QtwsCli::connectToServeEcho()
     QVERIFY2(client.exitCode() == 0, qPrintable(client.diagnostics()));
     QCOMPARE(client.output(), u"hello\nsecond line — ünïcode ✓\n"_s);
     QVERIFY2(server.exitCode() == -1, qPrintable(server.diagnostics())); // still serving
+}
+
+void tst_QtwsCli::exitAfterPrintsExactlyN()
+{
+    Cli server;
+    QVERIFY(server.start({u"serve"_s, u"0"_s, u"--echo"_s}));
+    const quint16 port = server.waitForListening();
+    QVERIFY2(port != 0, qPrintable(server.diagnostics()));
+
+    // Three lines go out at once; their echoes come back close together, the later ones while
+    // the close handshake runs: they are not printed.
+    Cli client;
+    QVERIFY(
+        client.start({u"connect"_s, wsUrl(port), u"--exit-after"_s, u"1"_s}, "one\ntwo\nthree\n"));
+    QVERIFY2(client.waitForFinished(), qPrintable(client.diagnostics()));
+    QVERIFY2(client.exitCode() == 0, qPrintable(client.diagnostics()));
+    QCOMPARE(client.output(), u"one\n"_s);
 }
 
 void tst_QtwsCli::binaryMessagesAsHexOrRaw_data()

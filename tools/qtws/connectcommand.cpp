@@ -127,6 +127,10 @@ private:
 
     void onMessage(const QByteArray &output)
     {
+        // --exit-after N prints exactly N: what arrives while the close handshake runs (the
+        // peer may have sent more before it saw our close) is dropped.
+        if (m_settings.exitAfter > 0 && m_received >= m_settings.exitAfter)
+            return;
         if (!writeOutput(output)) {
             printError(u"standard output is closed"_s);
             m_outputFailed = true;
