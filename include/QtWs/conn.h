@@ -7,6 +7,7 @@
 
 #include <QtCore/QByteArray>
 #include <QtCore/QByteArrayView>
+#include <QtCore/QFlags>
 #include <QtCore/QString>
 
 #include <functional>
@@ -35,6 +36,18 @@ enum class MessageType : quint8 { Text, Binary };
 
 // Whether a fragment sent with Conn::sendFragment ends its message.
 enum class Fin : quint8 { More, Last };
+
+// Per-message choices for Conn::sendText/sendBinary (and WebSocket::sendTextMessage/
+// sendBinaryMessage).
+enum class SendFlag : quint8 {
+    // Send this message as given, without the negotiated Extension transforming it: with
+    // permessage-deflate, uncompressed (RFC 7692 §6 makes compression a per-message choice).
+    // For data that does not compress (JPEG, zip) or secrets that must not share a compression
+    // context with attacker-chosen data (RFC 7692 §9, CRIME/BREACH). No effect without an
+    // extension.
+    Uncompressed = 0x1,
+};
+Q_DECLARE_FLAGS(SendFlags, SendFlag)
 
 // Something the peer did, as Conn::nextEvent() reports it.
 struct Event
@@ -131,9 +144,11 @@ public:
     // sending after close, a data message while a fragmented one is unfinished, >125 bytes of
     // control payload, an invalid close code, text that is not valid UTF-8.) After close() only
     // ping() and pong() are accepted until the peer's close arrives (RFC 6455 §5.5.1).
-    // A negotiated Extension transforms sendText/sendBinary messages; fragments go out as given.
-    qint64 sendText(QByteArrayView utf8);
-    qint64 sendBinary(QByteArrayView data);
+    // A negotiated Extension transforms sendText/sendBinary messages unless flags holds
+    // SendFlag::Uncompressed; fragments always go out as given (uncompressed with
+    // permessage-deflate, which RFC 7692 §6 allows per message).
+    qint64 sendText(QByteArrayView utf8, SendFlags flags = {});
+    qint64 sendBinary(QByteArrayView data, SendFlags flags = {});
     // One frame of a fragmented message: the first call starts a message of type, later calls
     // must give the same type, and Fin::Last ends it. Control frames may be sent in between.
     qint64 sendFragment(MessageType type, QByteArrayView chunk, Fin fin);
@@ -170,3 +185,5 @@ private:
 };
 
 } // namespace qtws
+
+Q_DECLARE_OPERATORS_FOR_FLAGS(qtws::SendFlags)

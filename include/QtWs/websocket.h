@@ -6,6 +6,7 @@
 #include <QtWs/conn.h>
 #include <QtWs/http/request.h>
 #include <QtWs/http/response.h>
+#include <QtWs/permessagedeflate.h>
 #include <QtWs/qtwsglobal.h>
 #include <QtWs/websocketerror.h>
 
@@ -57,6 +58,14 @@ public:
     // The handshake as it went on the wire: the client's request and the server's 101.
     http::Request handshakeRequest() const;
     http::Response handshakeResponse() const;
+    // The extensions in use, as the 101's Sec-WebSocket-Extensions said, e.g.
+    // "permessage-deflate; server_max_window_bits=12; client_max_window_bits=12"; empty when
+    // none was negotiated (or before the handshake completed).
+    QString extensions() const;
+    // The permessage-deflate extension of this connection (RFC 7692), or null when it was not
+    // negotiated: its negotiated params() and its stats() (zlib memory, bytes before and after
+    // compression). Valid until the next open() or the WebSocket's deletion.
+    const PerMessageDeflate *perMessageDeflate() const;
     QHostAddress peerAddress() const;
     quint16 peerPort() const;
 
@@ -78,9 +87,15 @@ public:
     // Each send returns the payload bytes accepted (UTF-8 bytes for text), or -1 with a warning
     // (category qtws.client) when the WebSocket is not Open, also while Closing (never a silent
     // 0). Accepted bytes are written even if close() follows at once.
-    qint64 sendTextMessage(const QString &message);
-    qint64 sendBinaryMessage(const QByteArray &data);
+    // With permessage-deflate negotiated, messages of at least compressionThreshold bytes are
+    // compressed; SendFlag::Uncompressed sends this one plain (already-compressed data, or
+    // secrets that must not share a compression context with attacker-chosen text: RFC 7692
+    // §9).
+    qint64 sendTextMessage(const QString &message, SendFlags flags = {});
+    qint64 sendBinaryMessage(const QByteArray &data, SendFlags flags = {});
     // Chunks sent as one fragmented message, one frame each (no chunks: one empty frame).
+    // Fragmented messages are never compressed (RFC 7692 §6 allows it per message): each chunk
+    // goes out as given, so a streaming sender keeps control of frame sizes.
     qint64 sendFragments(MessageType type, const QList<QByteArray> &chunks);
     qint64 ping(const QByteArray &payload = {});
     qint64 pong(const QByteArray &payload = {});

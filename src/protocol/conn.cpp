@@ -541,7 +541,8 @@ void Conn::Private::writeClose(quint16 code, QByteArrayView why)
     writeFrame(Opcode::Close, true, 0, QByteArrayView(body, 2 + reasonSize));
 }
 
-qint64 Conn::Private::sendMessage(MessageType type, QByteArrayView payload, const char *function)
+qint64 Conn::Private::sendMessage(
+    MessageType type, QByteArrayView payload, SendFlags flags, const char *function)
 {
     if (!canSend(function, true))
         return -1;
@@ -556,7 +557,7 @@ qint64 Conn::Private::sendMessage(MessageType type, QByteArrayView payload, cons
         return -1;
     }
     const Opcode opcode = type == MessageType::Text ? Opcode::Text : Opcode::Binary;
-    if (!extension) {
+    if (!extension || flags.testFlag(SendFlag::Uncompressed)) {
         writeFrame(opcode, true, 0, payload);
         return payload.size();
     }
@@ -636,14 +637,14 @@ bool Conn::hasEvents() const
     return d->eventHead < d->events.size();
 }
 
-qint64 Conn::sendText(QByteArrayView utf8)
+qint64 Conn::sendText(QByteArrayView utf8, SendFlags flags)
 {
-    return d->sendMessage(MessageType::Text, utf8, "sendText");
+    return d->sendMessage(MessageType::Text, utf8, flags, "sendText");
 }
 
-qint64 Conn::sendBinary(QByteArrayView data)
+qint64 Conn::sendBinary(QByteArrayView data, SendFlags flags)
 {
-    return d->sendMessage(MessageType::Binary, data, "sendBinary");
+    return d->sendMessage(MessageType::Binary, data, flags, "sendBinary");
 }
 
 qint64 Conn::sendFragment(MessageType type, QByteArrayView chunk, Fin fin)

@@ -33,7 +33,8 @@ public:
     bool canSend(const char *function, bool dataFrame) const;
     void writeFrame(Opcode opcode, bool fin, quint8 rsv, QByteArrayView payload);
     void writeClose(quint16 code, QByteArrayView why);
-    qint64 sendMessage(MessageType type, QByteArrayView payload, const char *function);
+    qint64 sendMessage(
+        MessageType type, QByteArrayView payload, SendFlags flags, const char *function);
     quint32 nextMaskKey();
 
     const Role role;

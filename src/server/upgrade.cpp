@@ -7,6 +7,7 @@
 
 #include <QtWs/closecode.h>
 #include <QtWs/handshake.h>
+#include <QtWs/permessagedeflate.h>
 #include <QtWs/websocket.h>
 #include <QtWs/websocketerror.h>
 
@@ -127,14 +128,26 @@ bool upgrade(
     }
 
     handshake::AcceptResponseBuildResult accept;
+    std::unique_ptr<PerMessageDeflate> deflate;
     if (!rejection) {
         // RFC 6455 §4.2.2 item 5.4: the server's choice among the offered subprotocols, in the
         // server's order of preference.
         const QByteArray subprotocol
             = handshake::selectSubprotocol(checked.subprotocols, toBytes(options.subprotocols));
+        // RFC 7692 §5: the first acceptable permessage-deflate offer, answered in the 101;
+        // invalid offers are declined (no 400), the connection then goes on uncompressed.
+        PerMessageDeflate::ServerResult negotiated
+            = PerMessageDeflate::negotiateAsServer(checked.extensions, options.deflate);
+        for (const QByteArray &why : std::as_const(negotiated.declined))
+            qCDebug(lcServer) << "permessage-deflate declined:" << why;
+        QByteArray extensions;
+        if (negotiated.extension && negotiated.response) {
+            extensions = handshake::serializeExtensions({*negotiated.response});
+            deflate = std::move(negotiated.extension);
+        }
         accept = handshake::buildAcceptResponse({.key = checked.key,
             .subprotocol = subprotocol,
-            .extensions = {},
+            .extensions = extensions,
             .extraHeaders = options.responseHeaders});
         if (!accept.ok()) {
             qCWarning(lcServer) << "upgrade(): cannot accept the handshake, check the options:"
@@ -162,6 +175,7 @@ bool upgrade(
     spec.response = std::move(accept.response);
     spec.subprotocol = QString::fromUtf8(spec.response.headers.value("Sec-WebSocket-Protocol"));
     spec.codecOptions.limits = options.limits;
+    spec.extension = std::move(deflate);
     spec.closeTimeout = options.closeTimeout;
     WebSocket *ws = WebSocketPrivate::createServerSide(std::move(spec));
     // Connected before f runs, so that a WebSocket f closes or aborts at once is freed too.

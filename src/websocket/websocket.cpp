@@ -4,6 +4,7 @@
 #include "websocket/logging_p.h"
 
 #include <QtWs/handshake.h>
+#include <QtWs/permessagedeflate.h>
 
 #include <QtCore/QMetaObject>
 #include <QtNetwork/QSslSocket>
@@ -198,6 +199,9 @@ void WebSocketPrivate::open(const QUrl &rawUrl, const ClientOptions &opts)
     for (const QString &protocol : opts.subprotocols)
         spec.subprotocols.append(protocol.toUtf8());
     spec.extraHeaders = opts.headers;
+    // RFC 7692: the permessage-deflate offer (nothing when options.deflate.enabled is false).
+    if (QByteArray offer = PerMessageDeflate::makeOffer(opts.deflate); !offer.isEmpty())
+        spec.extensions.append(std::move(offer));
     if (!rawUrl.userInfo().isEmpty() && !opts.headers.contains("Authorization")) {
         const QByteArray credentials = rawUrl.userName(QUrl::FullyDecoded).toUtf8() + ':'
             + rawUrl.password(QUrl::FullyDecoded).toUtf8();
@@ -325,13 +329,23 @@ void WebSocketPrivate::responseComplete(QByteArrayView rest)
         return;
     }
     subprotocol = QString::fromUtf8(check.subprotocol);
+    // RFC 7692 §5: an invalid answer to the offer fails the connection. (An answer when nothing
+    // was offered was refused by checkServerResponse.)
+    PerMessageDeflate::ClientResult deflate
+        = PerMessageDeflate::acceptAsClient(check.extensions, options.deflate);
+    if (!deflate.ok()) {
+        fail(WebSocketError::Kind::HandshakeInvalid, quint16(CloseCode::AbnormalClosure),
+            QString::fromUtf8(deflate.error));
+        return;
+    }
     Conn::Options codecOptions;
     codecOptions.limits = options.limits;
     codecOptions.deliverFrames = options.deliverFrames;
-    upgrade(std::move(codecOptions), rest);
+    upgrade(std::move(codecOptions), rest, std::move(deflate.extension));
 }
 
-void WebSocketPrivate::upgrade(Conn::Options codecOptions, QByteArrayView firstBytes)
+void WebSocketPrivate::upgrade(
+    Conn::Options codecOptions, QByteArrayView firstBytes, std::unique_ptr<Extension> extension)
 {
     Deadlines *t = deadlines();
     for (Deadlines::Kind kind :
@@ -340,6 +354,8 @@ void WebSocketPrivate::upgrade(Conn::Options codecOptions, QByteArrayView firstB
         t->stop(kind);
     // ReadIdle stays armed: it bounds inbound inactivity on the upgraded connection too.
     conn.emplace(role, std::move(codecOptions));
+    if (extension) // before the first frame, the ones right behind the 101 included
+        conn->setExtension(std::move(extension));
     phase = Phase::Upgraded;
     if (readPaused)
         holdSocket();
@@ -673,6 +689,8 @@ WebSocket *WebSocketPrivate::createServerSide(ServerSideSpec spec, QObject *pare
     d->connection->adopt(spec.socket, std::move(spec.leftover));
     d->deadlines()->start(Deadlines::Kind::ReadIdle, d->readIdle);
     d->conn.emplace(Role::Server, std::move(spec.codecOptions));
+    if (spec.extension)
+        d->conn->setExtension(std::move(spec.extension));
     d->phase = Phase::Upgraded;
     d->state = WebSocket::State::Open;
     // From the next turn on, so that the caller connects its slots first.
@@ -731,6 +749,18 @@ http::Response WebSocket::handshakeResponse() const
     return d->response;
 }
 
+QString WebSocket::extensions() const
+{
+    if (!d->conn || !d->conn->extension())
+        return {};
+    return QString::fromUtf8(d->response.headers.values("Sec-WebSocket-Extensions").join(", "));
+}
+
+const PerMessageDeflate *WebSocket::perMessageDeflate() const
+{
+    return d->conn ? dynamic_cast<const PerMessageDeflate *>(d->conn->extension()) : nullptr;
+}
+
 QHostAddress WebSocket::peerAddress() const
 {
     return d->peerAddress;
@@ -762,20 +792,20 @@ WebSocketError WebSocket::error() const
     return d->error;
 }
 
-qint64 WebSocket::sendTextMessage(const QString &message)
+qint64 WebSocket::sendTextMessage(const QString &message, SendFlags flags)
 {
     if (!d->checkOpen("sendTextMessage"))
         return -1;
-    const qint64 accepted = d->conn->sendText(message.toUtf8());
+    const qint64 accepted = d->conn->sendText(message.toUtf8(), flags);
     d->writeOutgoing();
     return accepted;
 }
 
-qint64 WebSocket::sendBinaryMessage(const QByteArray &data)
+qint64 WebSocket::sendBinaryMessage(const QByteArray &data, SendFlags flags)
 {
     if (!d->checkOpen("sendBinaryMessage"))
         return -1;
-    const qint64 accepted = d->conn->sendBinary(data);
+    const qint64 accepted = d->conn->sendBinary(data, flags);
     d->writeOutgoing();
     return accepted;
 }

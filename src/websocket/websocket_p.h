@@ -4,6 +4,7 @@
 #include "transport/connection_p.h"
 
 #include <QtWs/conn.h>
+#include <QtWs/extension.h>
 #include <QtWs/http/parser.h>
 #include <QtWs/websocket.h>
 
@@ -33,6 +34,8 @@ struct ServerSideSpec
     http::Response response; // the 101 that was written
     QString subprotocol; // negotiated, empty for none
     Conn::Options codecOptions; // limits, deliverFrames
+    // The negotiated extension (permessage-deflate) whose answer is in response; null for none.
+    std::unique_ptr<Extension> extension;
     // How long close() waits for the client's close frame. Default 5 s, as ClientTimeouts.
     std::chrono::milliseconds closeTimeout{5'000};
     // Inbound inactivity bound, re-armed on every byte. Default 0 (off).
@@ -58,8 +61,7 @@ public:
     // (spec.leftover first, then the socket's) are read from the next event-loop turn on, so the
     // caller can connect signals before anything is emitted. The caller must have written the
     // 101 (spec.response) to the socket already; it goes out before any frame.
-    // Not yet: a negotiated Extension (permessage-deflate) — add it to ServerSideSpec and call
-    // Conn::setExtension here when the deflate issue lands.
+    // spec.extension, when set, is given to the Conn before any frame is read.
     static WebSocket *createServerSide(ServerSideSpec spec, QObject *parent = nullptr);
 
     void open(const QUrl &url, const ClientOptions &options);
@@ -73,7 +75,8 @@ public:
     void handshakeBytes(QByteArrayView bytes);
     void responseComplete(QByteArrayView rest);
     void refused();
-    void upgrade(Conn::Options codecOptions, QByteArrayView firstBytes);
+    void upgrade(Conn::Options codecOptions, QByteArrayView firstBytes,
+        std::unique_ptr<Extension> extension = nullptr);
 
     // The I/O loop (DESIGN.md): bytes into the codec, its output to the wire, its events to
     // signals, then whatever the codec's state asks of the transport.
