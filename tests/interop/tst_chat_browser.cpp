@@ -104,7 +104,8 @@ void tst_ChatBrowser::messageFromOnePageShowsInTheOther()
 
     const QString sent = u"hello bob <b>not bold</b> & <script>alert(1)</script> ✓"_s;
     // Step 0, bob: both joined. Step 1, alice: send the line through the page's own form.
-    // Step 2, bob: the line arrived.
+    // Step 2, bob: the line arrived. Step 3, alice leaves (her page closes its WebSocket).
+    // Step 4, bob: the count went down.
     const QString bobJoined = waitForDom + uR"(
         await until(() => document.getElementById('users').dataset.count === '2'
             && document.getElementById('status').dataset.state === 'open');
@@ -131,10 +132,19 @@ void tst_ChatBrowser::messageFromOnePageShowsInTheOther()
                  markup: document.querySelectorAll('#messages b, #messages script').length,
                  users: document.getElementById('users').textContent };)"_s;
 
+    const QString aliceLeaves = waitForDom + uR"(
+        socket.close(1000);
+        await until(() => document.getElementById('status').dataset.state === 'closed');
+        return document.getElementById('status').textContent;)"_s;
+    const QString bobSeesOneUser = waitForDom + uR"(
+        await until(() => document.getElementById('users').dataset.count === '1');
+        return document.getElementById('users').textContent;)"_s;
+
     PeerProcess browser(PeerKind::Browser);
     QVERIFY(browser.start(
         {u"--url"_s, pageUrl + u"?name=alice"_s, u"--open"_s, pageUrl + u"?name=bob"_s, u"--step"_s,
             u"1:"_s + bobJoined, u"--step"_s, u"0:"_s + aliceSends, u"--step"_s, u"1:"_s + bobReads,
+            u"--step"_s, u"0:"_s + aliceLeaves, u"--step"_s, u"1:"_s + bobSeesOneUser,
             u"--screenshot"_s, u"1:"_s + screenshot, u"--timeout"_s, u"60"_s}));
     QVERIFY2(browser.waitForFinished(90s), qPrintable(browser.diagnostics()));
     QVERIFY2(browser.exitCode() == 0, qPrintable(browser.diagnostics() + chat.diagnostics()));
@@ -142,7 +152,7 @@ void tst_ChatBrowser::messageFromOnePageShowsInTheOther()
     const QList<QJsonObject> results = browser.events(u"result"_s);
     QCOMPARE(results.size(), 1);
     const QJsonArray steps = results.first().value(u"value").toArray();
-    QCOMPARE(steps.size(), 3);
+    QCOMPARE(steps.size(), 5);
 
     const QJsonObject joined = steps.at(0).toObject();
     QCOMPARE(joined.value(u"me").toString(), u"bob"_s);
@@ -157,6 +167,10 @@ void tst_ChatBrowser::messageFromOnePageShowsInTheOther()
     QCOMPARE(read.value(u"className").toString(), QString()); // not bob's own
     QCOMPARE(read.value(u"markup").toInt(), 0); // shown as text, never parsed as HTML
     QCOMPARE(read.value(u"users").toString(), u"2 users online"_s);
+
+    QVERIFY2(
+        steps.at(3).toString().startsWith(u"disconnected"_s), qPrintable(steps.at(3).toString()));
+    QCOMPARE(steps.at(4).toString(), u"1 user online"_s);
 
     // No page error or failed resource load in either page.
     for (const QJsonObject &console : browser.events(u"console"_s)) {
