@@ -148,6 +148,8 @@ private Q_SLOTS:
     void badUrlExitsWith1();
     void refusedHeaderExitsWith1();
     void serveStopsOnSigterm();
+    void sigtermClosesWith1001();
+    void sigtermWhileConnectingExitsWith1();
     void connectToPythonEcho();
     void closeCodeAndReasonReachThePeer();
     void subprotocolIsNegotiated();
@@ -385,6 +387,38 @@ void tst_QtwsCli::serveStopsOnSigterm()
     QVERIFY2(client.exitCode() == 0, qPrintable(client.diagnostics()));
     QVERIFY2(
         client.errorOutput().contains(u"closed with 1001"_s), qPrintable(client.diagnostics()));
+}
+
+void tst_QtwsCli::sigtermClosesWith1001()
+{
+    if (const QString why = PeerProcess::unavailableReason(PeerKind::Python); !why.isEmpty())
+        QFAIL(qPrintable(why));
+    PeerProcess server(PeerKind::Python);
+    QVERIFY2(server.startServer({u"--mode"_s, u"echo"_s}), qPrintable(server.diagnostics()));
+
+    Cli client;
+    QVERIFY(
+        client.start({u"connect"_s, server.url().toString(), u"-v"_s}, {}, /*keepInputOpen=*/true));
+    QVERIFY2(client.waitForErrorOutput(u"connected to"_s), qPrintable(client.diagnostics()));
+    client.terminate();
+    QVERIFY2(client.waitForFinished(), qPrintable(client.diagnostics()));
+    QVERIFY2(client.exitCode() == 0, qPrintable(client.diagnostics()));
+    QVERIFY2(server.waitForEvent(u"close"_s), qPrintable(server.diagnostics()));
+    QCOMPARE(server.events(u"close"_s).value(0).value(u"code").toInt(), 1001);
+}
+
+void tst_QtwsCli::sigtermWhileConnectingExitsWith1()
+{
+    // A server that accepts the TCP connection and never answers the handshake.
+    QTcpServer silent;
+    QVERIFY(silent.listen(QHostAddress::LocalHost));
+    Cli client;
+    QVERIFY(client.start({u"connect"_s, wsUrl(silent.serverPort())}, {}, /*keepInputOpen=*/true));
+    QVERIFY(QTest::qWaitFor([&] { return silent.hasPendingConnections(); }, 20000));
+    client.terminate();
+    QVERIFY2(client.waitForFinished(), qPrintable(client.diagnostics()));
+    QVERIFY2(client.exitCode() == 1, qPrintable(client.diagnostics()));
+    QVERIFY2(client.errorOutput().contains(u"interrupted"_s), qPrintable(client.diagnostics()));
 }
 
 void tst_QtwsCli::connectToPythonEcho()

@@ -87,6 +87,7 @@ public:
         m_lingerTimer.setSingleShot(true);
         connect(&m_lingerTimer, &QTimer::timeout, this, [this] { closeNormally(); });
         connect(&m_signals, &SignalWatcher::interrupted, this, [this](int count) {
+            m_interrupted = true;
             // First Ctrl-C: the close handshake (1001, this client is going away); a second
             // one: drop the connection now.
             if (count == 1 && m_ws.state() == qtws::WebSocket::State::Open)
@@ -190,7 +191,14 @@ private:
         else if (normal)
             m_exitCode = ExitNormal;
         else {
-            printError(error.toString());
+            // abort() (a second Ctrl-C, or one before the handshake completed) reports no
+            // error of its own: say what happened.
+            if (error.kind() == qtws::WebSocketError::Kind::NoError)
+                printError(
+                    u"connection %1 (%2)"_s.arg(m_interrupted ? u"interrupted"_s : u"ended"_s,
+                        reason.isEmpty() ? QString::number(code) : reason));
+            else
+                printError(error.toString());
             m_exitCode = ExitError;
         }
         QCoreApplication::exit(m_exitCode);
@@ -205,6 +213,7 @@ private:
     qint64 m_received = 0;
     bool m_inputPaused = false;
     bool m_outputFailed = false;
+    bool m_interrupted = false;
     int m_exitCode = ExitError;
 };
 
