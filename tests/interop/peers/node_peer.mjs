@@ -207,7 +207,12 @@ function openEvent(ws, path) {
 }
 
 function commonOptions(args) {
-    return { perMessageDeflate: args.compression === 'on', maxPayload: Number(args['max-size']) };
+    let perMessageDeflate = args.compression === 'on';
+    // --deflate-no-context-takeover: both directions without context takeover (RFC 7692
+    // §7.1.1), requested by a client, declared by a server.
+    if (perMessageDeflate && args['deflate-no-context-takeover'])
+        perMessageDeflate = { serverNoContextTakeover: true, clientNoContextTakeover: true };
+    return { perMessageDeflate, maxPayload: Number(args['max-size']) };
 }
 
 function serve(args) {
@@ -302,6 +307,7 @@ const { values: args, positionals } = (() => {
                 port: { type: 'string', default: '0' },
                 subprotocol: { type: 'string' },
                 compression: { type: 'string', default: 'off' },
+                'deflate-no-context-takeover': { type: 'boolean', default: false },
                 'max-size': { type: 'string', default: String(64 * 1024 * 1024) },
                 timeout: { type: 'string', default: '10' },
                 cert: { type: 'string' },

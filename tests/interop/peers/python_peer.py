@@ -183,6 +183,20 @@ def common_options(args):
         "compression": "deflate" if args.compression == "on" else None,
         "max_size": args.max_size,
     }
+    if args.compression == "on" and args.deflate_no_context_takeover:
+        # Both directions without context takeover (RFC 7692 §7.1.1): requested by a client,
+        # required by a server; other parameters as websockets' "deflate" defaults.
+        from websockets.extensions import permessage_deflate
+
+        factory = (
+            permessage_deflate.ServerPerMessageDeflateFactory
+            if args.role == "server"
+            else permessage_deflate.ClientPerMessageDeflateFactory
+        )
+        options["compression"] = None
+        options["extensions"] = [
+            factory(server_no_context_takeover=True, client_no_context_takeover=True)
+        ]
     if args.subprotocol:
         options["subprotocols"] = args.subprotocol.split(",")
     return options
@@ -262,6 +276,11 @@ def main():
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--subprotocol", help="comma-separated subprotocols, in preference order")
     parser.add_argument("--compression", choices=["on", "off"], default="off")
+    parser.add_argument(
+        "--deflate-no-context-takeover",
+        action="store_true",
+        help="with --compression on: server_ and client_no_context_takeover",
+    )
     parser.add_argument("--max-size", type=int, default=64 * 1024 * 1024)
     parser.add_argument("--timeout", type=float, default=10.0, help="seconds per step")
     parser.add_argument("--cert", help="PEM certificate (server: serve wss; client: present it)")
