@@ -19,7 +19,8 @@ Q_DECLARE_FLAGS(ReservedBits, ReservedBit)
 
 // A negotiated WebSocket extension (RFC 6455 §9) that works on whole data messages, such as
 // permessage-deflate (RFC 7692): it claims reserved bits, and the codec hands it each message
-// whose first frame carries some of them, and each message the application sends.
+// whose first frame carries some of them, and each message the application sends with
+// Conn::sendText/sendBinary (not those sent with SendFlag::Uncompressed, nor fragments).
 //
 // The codec enforces the framing rules: a reserved bit the extension does not claim, or any
 // reserved bit on a control or continuation frame, fails the connection with 1002 (RFC 6455

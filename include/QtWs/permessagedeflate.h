@@ -141,6 +141,7 @@ public:
     // Per-message opt-out: the next message given to encodeMessage() (Conn::sendText or
     // sendBinary) goes out uncompressed, e.g. already-compressed images or secrets that must
     // not share a compression context with attacker-chosen data (RFC 7692 §9, BREACH/CRIME).
+    // Through Conn or WebSocket, SendFlag::Uncompressed on the send itself does the same.
     void skipCompressionForNextMessage();
     Stats stats() const;
 
