@@ -57,7 +57,7 @@ QByteArray requestTarget(const QUrl &url)
 
 // ---- WebSocketPrivate ---------------------------------------------------------------------
 
-WebSocketPrivate::WebSocketPrivate(WebSocket *q) : q(q)
+WebSocketPrivate::WebSocketPrivate(WebSocket *owner) : q(owner)
 {
     clock.start();
 }

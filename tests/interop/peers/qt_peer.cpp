@@ -106,8 +106,8 @@ struct Options
 class Session : public QObject
 {
 public:
-    Session(QWebSocket *socket, const Options &options, QObject *parent = nullptr)
-        : QObject(parent), socket(socket), options(options)
+    Session(QWebSocket *webSocket, const Options &sessionOptions, QObject *parent = nullptr)
+        : QObject(parent), socket(webSocket), options(sessionOptions)
     {
         socket->setParent(this);
         socket->setMaxAllowedIncomingMessageSize(options.maxSize);
