@@ -6,9 +6,17 @@
 #include <QtWs/permessagedeflate.h>
 
 #include <QtCore/QStringList>
+#include <QtNetwork/QNetworkProxy>
+#include <QtNetwork/QSslCertificate>
 #include <QtNetwork/QSslConfiguration>
+#include <QtNetwork/QSslKey>
 
 #include <chrono>
+#include <optional>
+
+QT_BEGIN_NAMESPACE
+class QNetworkCookieJar;
+QT_END_NAMESPACE
 
 namespace qtws {
 
@@ -62,6 +70,55 @@ struct ClientOptions
     // CPU per 1 KiB JSON message per direction, for 5.7x fewer bytes on the wire (1 KiB JSON;
     // 7-8x at 16 KiB). {.deflate = {.enabled = false}} turns it off.
     PerMessageDeflateOptions deflate = {};
+
+    // ---- connection: redirects, cookies, proxy, TLS conveniences, keepalive ----------------
+
+    // Redirects (301, 302, 303, 307, 308) followed during the handshake, each hop a new
+    // connection with a new Sec-WebSocket-Key; Location may be relative and may use http(s) or
+    // ws(s) (mapped to ws/wss). More hops than this fail with HandshakeRefused; 0 reports the
+    // first redirect itself as HandshakeRefused with its status. A hop that repeats an earlier
+    // request exactly (same URL and cookies) is a loop and fails at once, naming the URLs.
+    // url() reports the final URL (urlChanged on every hop). Default 10, as HTTP.jl.
+    int maxRedirects = 10;
+    // Follow a redirect from wss/https to ws/http. Default false: such a downgrade fails
+    // with HandshakeRefused (the reference follows it).
+    bool allowInsecureRedirects = false;
+    // Send `headers` on redirect hops too. Default true. Either way, once a hop leaves the
+    // original origin (scheme, host or port), Authorization (also the one made from the URL's
+    // userinfo), Cookie and Proxy-Authorization are no longer sent.
+    bool forwardHeadersOnRedirect = true;
+    // Cookies for the handshake: the jar's cookies for each hop's URL (ws as http, wss as
+    // https) are sent with it, and Set-Cookie of every response (redirects and the 101) is
+    // stored in it. Not owned; may be shared with a QNetworkAccessManager (in this thread).
+    // Default nullptr: no cookies are read or stored (a Cookie in `headers` is sent as is).
+    QNetworkCookieJar *cookieJar = nullptr;
+    // The proxy. DefaultProxy (the default) reads the environment: http_proxy / https_proxy /
+    // all_proxy (the upper-case names too; lower case wins; http:// and socks5(h):// URLs with
+    // optional user:password) and no_proxy (host suffixes, IPs, CIDR, "*", optional :port), as
+    // HTTP.jl does; Qt's application proxy and system settings are not consulted. NoProxy
+    // connects directly. HttpProxy tunnels with CONNECT (ws too, not forward mode: the proxy
+    // never sees the handshake), Socks5Proxy with SOCKS5; both resolve the target's name at the
+    // proxy and use the proxy's user/password. wss TLS runs end to end through the tunnel. A
+    // proxy's refusal, including 407 (credentials missing or wrong), is Kind::ProxyFailed.
+    QNetworkProxy proxy = QNetworkProxy(QNetworkProxy::DefaultProxy);
+    // TLS conveniences on top of sslConfiguration. caCertificates are trusted in addition to
+    // sslConfiguration's CAs (the system's by default).
+    QList<QSslCertificate> caCertificates = {};
+    // Presented when the server asks for a client certificate; both or neither.
+    QSslCertificate clientCertificate = QSslCertificate();
+    QSslKey clientKey = {};
+    // The name sent in SNI and checked against the server's certificate, when it is not the
+    // URL's host (e.g. connecting to an IP address). Default empty: the URL's host.
+    QString peerVerifyName = {};
+    // QSsl::TlsV1_2OrLater or QSsl::TlsV1_3OrLater. Default: sslConfiguration's protocol
+    // (Qt 6: TLS 1.2 or later).
+    std::optional<QSsl::SslProtocol> minimumTlsVersion = std::nullopt;
+    // Keepalive: after the upgrade, a ping every keepaliveInterval; no pong within
+    // keepaliveTimeout drops the connection with Kind::KeepaliveTimeout (1006). Each matched
+    // pong updates WebSocket::roundTripTime. Default 0: off (HTTP.jl sends none).
+    std::chrono::milliseconds keepaliveInterval{0};
+    // The pong deadline of a keepalive ping. Default 20 s; 0 means keepaliveInterval.
+    std::chrono::milliseconds keepaliveTimeout{20'000};
 };
 
 } // namespace qtws

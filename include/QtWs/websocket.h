@@ -36,6 +36,7 @@ class QTWS_EXPORT WebSocket : public QObject
     Q_PROPERTY(qint64 bufferedAmount READ bufferedAmount NOTIFY bytesWritten)
     Q_PROPERTY(int closeCode READ closeCode NOTIFY closed)
     Q_PROPERTY(QString closeReason READ closeReason NOTIFY closed)
+    Q_PROPERTY(qint64 roundTripTime READ roundTripTime NOTIFY roundTripTimeChanged)
 
 public:
     enum class State { Connecting, Open, Closing, Closed };
@@ -72,6 +73,9 @@ public:
     // Bytes accepted by send*/ping/pong/close (frame headers included) and not yet written to
     // the network.
     qint64 bufferedAmount() const;
+    // The latest ping round trip in milliseconds (a keepalive ping's or one of ping()'s,
+    // whichever pong came last), or -1 before the first pong of this connection.
+    qint64 roundTripTime() const;
     // How the connection ended (valid once closed() was emitted): the close code and reason.
     // After a close handshake, the peer's close (1005 if it had no code); after a failure the
     // code this side sent (1002, 1007, 1009...); 1006 when the connection dropped without a
@@ -137,6 +141,7 @@ Q_SIGNALS:
     void pingReceived(const QByteArray &payload);
     // A pong arrived; roundTripMs is the time since the matching ping() (or -1 if unsolicited).
     void pongReceived(const QByteArray &payload, qint64 roundTripMs);
+    void roundTripTimeChanged(qint64 roundTripMs);
     // The network took bytes (frame headers and, on a client, the handshake request included).
     void bytesWritten(qint64 bytes);
     // Something went wrong: a failed open (then closed() follows), a protocol violation by the

@@ -4,10 +4,28 @@
 #include "transport/logging_p.h"
 
 #include <QtCore/QMetaObject>
+#include <QtNetwork/QAuthenticator>
 #include <QtNetwork/QSslSocket>
 #include <QtNetwork/QTcpSocket>
 
 namespace qtws::transport {
+
+namespace {
+
+bool isProxyError(QAbstractSocket::SocketError error)
+{
+    switch (error) {
+    case QAbstractSocket::ProxyAuthenticationRequiredError:
+    case QAbstractSocket::ProxyConnectionRefusedError:
+    case QAbstractSocket::ProxyConnectionClosedError:
+    case QAbstractSocket::ProxyConnectionTimeoutError:
+    case QAbstractSocket::ProxyNotFoundError:
+    case QAbstractSocket::ProxyProtocolError: return true;
+    default: return false;
+    }
+}
+
+} // namespace
 
 Connection::Connection(QObject *parent) : QObject(parent)
 {
@@ -40,6 +58,10 @@ void Connection::releaseSocket()
 void Connection::setUpSocket(QTcpSocket *socket)
 {
     m_socket = socket;
+    // Qt asks for proxy credentials on a 407 when it has none or the ones it sent were refused;
+    // leaving the authenticator empty makes it fail, and the message says why.
+    connect(socket, &QAbstractSocket::proxyAuthenticationRequired, this,
+        [this](const QNetworkProxy &, QAuthenticator *) { m_proxyAuthRequested = true; });
     socket->setParent(this);
     m_writeQueue = new WriteQueue(socket, this);
     connect(m_writeQueue, &WriteQueue::bytesWritten, this, [this](qint64 bytes) {
@@ -57,32 +79,144 @@ void Connection::connectToHost(const ConnectSpec &spec)
     Q_ASSERT(m_state == State::Idle);
     m_state = State::Connecting;
     m_deadlines.start(Deadlines::Kind::Connect, spec.connectTimeout);
+    m_proxyHost = spec.proxy.type() == QNetworkProxy::NoProxy
+        ? QString()
+        : QStringLiteral("%1:%2").arg(spec.proxy.hostName()).arg(spec.proxy.port());
+    m_proxyHasCredentials = !spec.proxy.user().isEmpty();
+    // HTTP CONNECT is done here rather than by Qt's HttpProxy engine, which reports a 407 from
+    // common proxies (tinyproxy: HTTP/1.0, Connection: close) as a bare protocol error.
+    const bool tunnel = spec.proxy.type() == QNetworkProxy::HttpProxy;
+    const QNetworkProxy socketProxy = tunnel ? QNetworkProxy(QNetworkProxy::NoProxy) : spec.proxy;
+    if (tunnel)
+        m_tunnelRequest = connectRequest(spec);
+
+    QTcpSocket *socket = nullptr;
     if (!spec.tls) {
-        auto *socket = new QTcpSocket;
+        socket = new QTcpSocket;
         setUpSocket(socket);
-        connect(socket, &QAbstractSocket::connected, this, &Connection::onConnected);
-        socket->connectToHost(spec.host, spec.port);
+        socket->setProxy(socketProxy);
+        if (!tunnel)
+            connect(socket, &QAbstractSocket::connected, this, &Connection::onConnected);
+    } else {
+        auto *ssl = new QSslSocket;
+        socket = ssl;
+        setUpSocket(ssl);
+        ssl->setProxy(socketProxy);
+        ssl->setSslConfiguration(spec.sslConfiguration);
+        // Through a tunnel the socket's peer is the proxy: SNI and verification need the
+        // target's name.
+        if (!spec.peerVerifyName.isEmpty())
+            ssl->setPeerVerifyName(spec.peerVerifyName);
+        else if (tunnel)
+            ssl->setPeerVerifyName(spec.host);
+        if (spec.insecureSkipTlsVerification) {
+            qCWarning(lcTransport).nospace()
+                << "TLS certificate verification is OFF for " << spec.host << ":" << spec.port
+                << " (insecureSkipTlsVerification): the peer is not authenticated";
+            ssl->setPeerVerifyMode(QSslSocket::VerifyNone);
+        }
+        connect(ssl, &QSslSocket::encrypted, this, &Connection::onConnected);
+        connect(ssl, &QSslSocket::sslErrors, this, [this](const QList<QSslError> &errors) {
+            for (const QSslError &error : errors) {
+                if (!m_sslErrors.isEmpty())
+                    m_sslErrors += QStringLiteral("; ");
+                m_sslErrors += error.errorString();
+            }
+        });
+    }
+    if (tunnel) {
+        connect(socket, &QAbstractSocket::connected, this, [this] {
+            if (m_socket && m_state == State::Connecting)
+                m_socket->write(m_tunnelRequest);
+        });
+        socket->connectToHost(spec.proxy.hostName(), spec.proxy.port());
         return;
     }
-    auto *socket = new QSslSocket;
-    setUpSocket(socket);
-    socket->setSslConfiguration(spec.sslConfiguration);
-    if (spec.insecureSkipTlsVerification) {
-        qCWarning(lcTransport).nospace()
-            << "TLS certificate verification is OFF for " << spec.host << ":" << spec.port
-            << " (insecureSkipTlsVerification): the peer is not authenticated";
-        socket->setPeerVerifyMode(QSslSocket::VerifyNone);
+    if (spec.tls)
+        // The host name given here is the one SNI sends and the certificate is checked against.
+        static_cast<QSslSocket *>(socket)->connectToHostEncrypted(spec.host, spec.port);
+    else
+        socket->connectToHost(spec.host, spec.port);
+}
+
+QByteArray Connection::connectRequest(const ConnectSpec &spec)
+{
+    QByteArray authority = spec.host.toUtf8();
+    if (authority.contains(':'))
+        authority = '[' + authority + ']';
+    authority += ':' + QByteArray::number(spec.port);
+    QByteArray request = "CONNECT " + authority + " HTTP/1.1\r\nHost: " + authority + "\r\n";
+    if (!spec.proxy.user().isEmpty()) {
+        const QByteArray credentials
+            = spec.proxy.user().toUtf8() + ':' + spec.proxy.password().toUtf8();
+        request += "Proxy-Authorization: Basic " + credentials.toBase64() + "\r\n";
     }
-    connect(socket, &QSslSocket::encrypted, this, &Connection::onConnected);
-    connect(socket, &QSslSocket::sslErrors, this, [this](const QList<QSslError> &errors) {
-        for (const QSslError &error : errors) {
-            if (!m_sslErrors.isEmpty())
-                m_sslErrors += QStringLiteral("; ");
-            m_sslErrors += error.errorString();
-        }
-    });
-    // The host name given here is the one SNI sends and the certificate is checked against.
-    socket->connectToHostEncrypted(spec.host, spec.port);
+    return request + "\r\n";
+}
+
+void Connection::readTunnelResponse()
+{
+    // The proxy's answer head: status line and fields up to the blank line, nothing after it
+    // (the proxy sends nothing more until the client speaks through the tunnel).
+    constexpr qsizetype maxHead = 16 * 1024;
+    m_tunnelResponse += m_socket->read(maxHead + 1 - m_tunnelResponse.size());
+    const qsizetype end = m_tunnelResponse.indexOf("\r\n\r\n");
+    if (end < 0) {
+        if (m_tunnelResponse.size() > maxHead)
+            failConnect(Failure::ProxyFailed,
+                QStringLiteral("proxy %1 sent an answer head over %2 bytes")
+                    .arg(m_proxyHost)
+                    .arg(maxHead));
+        return;
+    }
+    const QByteArray statusLine = m_tunnelResponse.left(m_tunnelResponse.indexOf("\r\n"));
+    const QList<QByteArray> parts = statusLine.split(' ');
+    bool ok = false;
+    const int status = parts.size() >= 2 && parts.at(0).startsWith("HTTP/")
+        ? parts.at(1).toInt(&ok)
+        : 0;
+    const QString line = QString::fromLatin1(statusLine.left(200));
+    if (!ok) {
+        failConnect(Failure::ProxyFailed,
+            QStringLiteral("proxy %1 answered CONNECT with \"%2\"").arg(m_proxyHost, line));
+        return;
+    }
+    // 407 is the standard answer; tinyproxy answers refused credentials with 401.
+    if (status == 407 || status == 401) {
+        failConnect(Failure::ProxyFailed,
+            QStringLiteral("proxy %1 requires authentication (%2): %3")
+                .arg(m_proxyHost, line,
+                    m_proxyHasCredentials ? QStringLiteral("the credentials were refused")
+                                          : QStringLiteral("no credentials were given")));
+        return;
+    }
+    if (status < 200 || status > 299) {
+        failConnect(Failure::ProxyFailed,
+            QStringLiteral("proxy %1 refused the tunnel: %2").arg(m_proxyHost, line));
+        return;
+    }
+    if (end + 4 != m_tunnelResponse.size() || m_socket->bytesAvailable() > 0) {
+        failConnect(Failure::ProxyFailed,
+            QStringLiteral("proxy %1 sent data before the tunnel was used").arg(m_proxyHost));
+        return;
+    }
+    m_tunnelRequest.clear();
+    m_tunnelResponse.clear();
+    if (auto *ssl = qobject_cast<QSslSocket *>(m_socket.data()))
+        ssl->startClientEncryption(); // encrypted() → onConnected()
+    else
+        onConnected();
+}
+
+void Connection::failConnect(Failure failure, const QString &message)
+{
+    m_state = State::Closed;
+    m_deadlines.stopAll();
+    if (m_socket)
+        m_socket->abort();
+    QMetaObject::invokeMethod(
+        this, [this, failure, message] { Q_EMIT connectFailed(failure, message); },
+        Qt::QueuedConnection);
 }
 
 void Connection::adopt(QTcpSocket *socket, QByteArray leftover)
@@ -142,6 +276,10 @@ void Connection::onConnected()
 
 void Connection::onReadyRead()
 {
+    if (m_state == State::Connecting && !m_tunnelRequest.isEmpty() && m_socket) {
+        readTunnelResponse();
+        return;
+    }
     if (m_pendingDelivery || m_state == State::Connecting || m_state == State::Closed)
         return;
     readAvailable();
@@ -177,13 +315,23 @@ void Connection::onSocketError()
         const bool tls = error == QAbstractSocket::SslHandshakeFailedError || !m_sslErrors.isEmpty()
             || (qobject_cast<QSslSocket *>(m_socket)
                 && m_socket->state() == QAbstractSocket::ConnectedState);
+        const bool proxy = isProxyError(error) || !m_tunnelRequest.isEmpty();
         QString message = m_socket->errorString();
         if (!m_sslErrors.isEmpty())
             message += QStringLiteral(" (") + m_sslErrors + QLatin1Char(')');
+        if (proxy && m_proxyAuthRequested)
+            message = QStringLiteral("proxy %1 requires authentication (407): %2 (%3)")
+                          .arg(m_proxyHost,
+                              m_proxyHasCredentials ? QStringLiteral("the credentials were refused")
+                                                    : QStringLiteral("no credentials were given"),
+                              message);
+        else if (proxy)
+            message = QStringLiteral("proxy %1: %2").arg(m_proxyHost, message);
         m_state = State::Closed;
         m_deadlines.stopAll();
         m_socket->abort();
-        const Failure failure = tls ? Failure::TlsFailed : Failure::ConnectFailed;
+        const Failure failure
+            = proxy ? Failure::ProxyFailed : (tls ? Failure::TlsFailed : Failure::ConnectFailed);
         QMetaObject::invokeMethod(
             this, [this, failure, message] { Q_EMIT connectFailed(failure, message); },
             Qt::QueuedConnection);
@@ -205,10 +353,15 @@ void Connection::onSocketDisconnected()
     if (m_state == State::Connecting) {
         m_state = State::Closed;
         m_deadlines.stopAll();
-        const QString message = m_sslErrors.isEmpty()
+        QString message = m_sslErrors.isEmpty()
             ? QStringLiteral("connection closed while connecting")
             : m_sslErrors;
-        const Failure failure = m_sslErrors.isEmpty() ? Failure::ConnectFailed : Failure::TlsFailed;
+        Failure failure = m_sslErrors.isEmpty() ? Failure::ConnectFailed : Failure::TlsFailed;
+        if (!m_tunnelRequest.isEmpty()) {
+            failure = Failure::ProxyFailed;
+            message = QStringLiteral("proxy %1 closed the connection before answering CONNECT")
+                          .arg(m_proxyHost);
+        }
         QMetaObject::invokeMethod(
             this, [this, failure, message] { Q_EMIT connectFailed(failure, message); },
             Qt::QueuedConnection);

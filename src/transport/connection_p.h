@@ -10,6 +10,7 @@
 #include <QtCore/QPointer>
 #include <QtCore/QString>
 #include <QtNetwork/QHostAddress>
+#include <QtNetwork/QNetworkProxy>
 #include <QtNetwork/QSslConfiguration>
 
 #include <chrono>
@@ -44,6 +45,7 @@ public:
     enum class Failure {
         ConnectFailed, // DNS, TCP refused, reset while connecting
         TlsFailed, // the TLS handshake failed (certificate verification, protocol)
+        ProxyFailed, // the proxy refused, failed or asked for credentials (407)
         Timeout, // the Connect deadline fired
     };
     Q_ENUM(Failure)
@@ -56,6 +58,11 @@ public:
         QSslConfiguration sslConfiguration;
         // Turns peer verification off (VerifyNone); logged as a warning on every connection.
         bool insecureSkipTlsVerification = false;
+        // The name SNI sends and the certificate is verified against; empty: host.
+        QString peerVerifyName;
+        // NoProxy connects directly. HttpProxy tunnels with CONNECT and Socks5Proxy through
+        // SOCKS5, both resolving host at the proxy; TLS runs end to end inside the tunnel.
+        QNetworkProxy proxy{QNetworkProxy::NoProxy};
         // TCP connect and TLS handshake together; zero disables.
         std::chrono::milliseconds connectTimeout{0};
     };
@@ -110,6 +117,9 @@ private:
     void onSocketDisconnected();
     void onConnectDeadline(Deadlines::Kind kind, std::chrono::milliseconds duration);
     void readAvailable();
+    static QByteArray connectRequest(const ConnectSpec &spec);
+    void readTunnelResponse();
+    void failConnect(Failure failure, const QString &message);
     void finish(const QString &errorString);
     void releaseSocket();
 
@@ -122,6 +132,12 @@ private:
     QByteArray m_readBuffer;
     QString m_sslErrors;
     QString m_lastError;
+    QString m_proxyHost; // "host:port" of the proxy in use, empty for none
+    bool m_proxyHasCredentials = false;
+    bool m_proxyAuthRequested = false; // the proxy answered 407
+    // HTTP CONNECT: the request, kept until the proxy's 2xx; the answer head read so far.
+    QByteArray m_tunnelRequest;
+    QByteArray m_tunnelResponse;
     // adopt(): received() waits for deliverPending(), so the leftover bytes come first.
     bool m_pendingDelivery = false;
     bool m_disconnectPending = false;

@@ -63,6 +63,7 @@ const char *Deadlines::name(Kind kind)
     case Kind::Close: return "close";
     case Kind::KeepalivePong: return "keepalive pong";
     case Kind::ResponseBody: return "response body";
+    case Kind::KeepaliveInterval: return "keepalive interval";
     }
     return "unknown";
 }

@@ -32,9 +32,10 @@ public:
         Close, // waiting for the peer's close frame or TCP close
         KeepalivePong, // waiting for the pong of a keepalive ping
         ResponseBody, // reading the start of a refused handshake's body, for the error report
+        KeepaliveInterval, // time to send the next keepalive ping
     };
     Q_ENUM(Kind)
-    static constexpr int kindCount = int(Kind::ResponseBody) + 1;
+    static constexpr int kindCount = int(Kind::KeepaliveInterval) + 1;
 
     explicit Deadlines(QObject *parent = nullptr);
 

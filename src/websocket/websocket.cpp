@@ -1,14 +1,21 @@
 // Copyright (c) 2026 the qtws authors. SPDX-License-Identifier: MIT
 #include "websocket/websocket_p.h"
 
+#include "transport/proxyselection_p.h"
 #include "websocket/logging_p.h"
 
 #include <QtWs/handshake.h>
 #include <QtWs/permessagedeflate.h>
 
 #include <QtCore/QMetaObject>
+#include <QtCore/QSet>
+#include <QtNetwork/QNetworkCookie>
+#include <QtNetwork/QNetworkCookieJar>
 #include <QtNetwork/QSslSocket>
 #include <QtNetwork/QTcpSocket>
+
+#include <array>
+#include <tuple>
 
 namespace qtws {
 
@@ -52,6 +59,32 @@ QByteArray requestTarget(const QUrl &url)
         target += '?' + url.query(QUrl::FullyEncoded).toUtf8();
     return target;
 }
+
+// The http(s) form of a ws(s) URL: what a cookie jar shared with QNetworkAccessManager knows.
+QUrl httpUrl(QUrl url)
+{
+    const QString scheme = url.scheme().toLower();
+    url.setScheme(scheme == u"wss" || scheme == u"https" ? QStringLiteral("https")
+                                                          : QStringLiteral("http"));
+    return url;
+}
+
+// RFC 6454 origin: scheme (ws and http alike), host, port with the default filled in.
+std::tuple<QString, QString, int> originOf(const QUrl &url)
+{
+    const QUrl http = httpUrl(url);
+    const bool tls = http.scheme() == u"https";
+    return {http.scheme(), http.host().toLower(), http.port(tls ? 443 : 80)};
+}
+
+bool isRedirectStatus(int status)
+{
+    return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+}
+
+// Credentials that must not follow a redirect to another origin.
+constexpr std::array<QByteArrayView, 4> credentialHeaders
+    = {"Authorization", "Cookie", "Cookie2", "Proxy-Authorization"};
 
 } // namespace
 
@@ -153,7 +186,7 @@ void WebSocketPrivate::open(const QUrl &rawUrl, const ClientOptions &opts)
     options = opts;
     closeTimeout = opts.timeouts.close;
     readIdle = opts.timeouts.readIdle;
-    const quint64 thisAttempt = ++attempt;
+    ++attempt;
 
     QPointer<WebSocket> guard(q);
     const QUrl cleanUrl = rawUrl.adjusted(QUrl::RemoveUserInfo);
@@ -168,18 +201,203 @@ void WebSocketPrivate::open(const QUrl &rawUrl, const ClientOptions &opts)
     if (!guard)
         return;
 
-    // Errors found here are reported from the event loop, like every other outcome of open(),
-    // so a caller never receives closed() before open() returns.
-    auto failLater = [this, thisAttempt](WebSocketError::Kind kind, const QString &reason) {
-        QMetaObject::invokeMethod(
-            q,
-            [this, thisAttempt, kind, reason] {
-                if (attempt == thisAttempt && state == WebSocket::State::Connecting)
-                    fail(kind, quint16(CloseCode::AbnormalClosure), reason);
-            },
-            Qt::QueuedConnection);
-    };
+    originalUrl = cleanUrl;
+    requestClock.start();
+    redirects = 0;
+    leftOrigin = false;
+    hops.clear();
+    keepalivePayload.clear();
+    roundTripMs = -1;
 
+    // Options that cannot work are refused before any connection is made.
+    QString invalid;
+    if (opts.maxRedirects < 0)
+        invalid = QStringLiteral("maxRedirects must not be negative");
+    else if (opts.clientCertificate.isNull() != opts.clientKey.isNull())
+        invalid = QStringLiteral("clientCertificate and clientKey go together");
+    else if (opts.minimumTlsVersion && *opts.minimumTlsVersion != QSsl::TlsV1_2OrLater
+        && *opts.minimumTlsVersion != QSsl::TlsV1_3OrLater)
+        invalid = QStringLiteral("minimumTlsVersion must be TlsV1_2OrLater or TlsV1_3OrLater");
+    else if (opts.keepaliveInterval.count() < 0 || opts.keepaliveTimeout.count() < 0)
+        invalid = QStringLiteral("keepalive durations must not be negative");
+    else if (const QNetworkProxy::ProxyType type = opts.proxy.type();
+             type != QNetworkProxy::DefaultProxy && type != QNetworkProxy::NoProxy
+             && type != QNetworkProxy::HttpProxy && type != QNetworkProxy::Socks5Proxy)
+        invalid = QStringLiteral("proxy must be DefaultProxy, NoProxy, HttpProxy or Socks5Proxy");
+    if (!invalid.isEmpty()) {
+        failLater(WebSocketError::Kind::InvalidOptions, invalid);
+        return;
+    }
+    startHop(rawUrl);
+}
+
+void WebSocketPrivate::failLater(WebSocketError::Kind kind, const QString &reason)
+{
+    // Errors found while starting are reported from the event loop, like every other outcome of
+    // open(), so a caller never receives closed() before open() returns.
+    const quint64 thisAttempt = attempt;
+    QMetaObject::invokeMethod(
+        q,
+        [this, thisAttempt, kind, reason] {
+            if (attempt == thisAttempt && state == WebSocket::State::Connecting)
+                fail(kind, quint16(CloseCode::AbnormalClosure), reason);
+        },
+        Qt::QueuedConnection);
+}
+
+http::Headers WebSocketPrivate::hopHeaders(const QUrl &hopUrl) const
+{
+    http::Headers headers;
+    if (redirects == 0 || options.forwardHeadersOnRedirect) {
+        headers = options.headers;
+        // URL userinfo becomes Basic credentials, unless the caller set Authorization.
+        const QUrl &credentialsUrl = hopUrl.userInfo().isEmpty() ? originalUrl : hopUrl;
+        if (!credentialsUrl.userInfo().isEmpty() && !headers.contains("Authorization")) {
+            const QByteArray credentials = credentialsUrl.userName(QUrl::FullyDecoded).toUtf8()
+                + ':' + credentialsUrl.password(QUrl::FullyDecoded).toUtf8();
+            headers.append("Authorization", QByteArray("Basic " + credentials.toBase64()));
+        }
+    }
+    if (leftOrigin) {
+        for (QByteArrayView name : credentialHeaders)
+            headers.remove(name);
+    }
+    if (!options.cookieJar)
+        return headers;
+    const QList<QNetworkCookie> cookies = options.cookieJar->cookiesForUrl(httpUrl(hopUrl));
+    if (cookies.isEmpty())
+        return headers;
+    // One Cookie field: the caller's pairs, then the jar's; the jar wins a name both have.
+    QSet<QByteArray> jarNames;
+    QList<QByteArray> pairs;
+    for (const QNetworkCookie &cookie : cookies)
+        jarNames.insert(cookie.name());
+    for (const QByteArray &value : headers.values("Cookie")) {
+        for (const QByteArray &pair : value.split(';')) {
+            const QByteArray trimmed = pair.trimmed();
+            if (!trimmed.isEmpty() && !jarNames.contains(trimmed.left(trimmed.indexOf('='))))
+                pairs.append(trimmed);
+        }
+    }
+    for (const QNetworkCookie &cookie : cookies)
+        pairs.append(cookie.toRawForm(QNetworkCookie::NameAndValueOnly));
+    headers.remove("Cookie");
+    headers.append("Cookie", pairs.join("; "));
+    return headers;
+}
+
+QString WebSocketPrivate::hopChain() const
+{
+    QStringList urls;
+    for (const auto &hop : hops)
+        urls.append(hop.first.toDisplayString());
+    return urls.join(QStringLiteral(" → "));
+}
+
+void WebSocketPrivate::storeCookies(const http::Response &answer)
+{
+    cookiesStored = true;
+    if (!options.cookieJar)
+        return;
+    QList<QNetworkCookie> cookies;
+    for (const QByteArray &value : answer.headers.values("Set-Cookie"))
+        cookies.append(QNetworkCookie::parseCookies(value));
+    if (!cookies.isEmpty())
+        options.cookieJar->setCookiesFromUrl(cookies, httpUrl(url));
+}
+
+bool WebSocketPrivate::followRedirect()
+{
+    const http::Response &answer = parser.response();
+    const int status = answer.status;
+    const QUrl from = url;
+    const QByteArray location = answer.headers.value("Location").trimmed();
+    auto refuse = [&](const QString &why) {
+        response = answer;
+        fail(WebSocketError::Kind::HandshakeRefused, quint16(CloseCode::AbnormalClosure), why,
+            status);
+        return false;
+    };
+    if (redirects >= options.maxRedirects)
+        return refuse(QStringLiteral("more than %1 redirects: %2 → %3")
+                          .arg(options.maxRedirects)
+                          .arg(hopChain(), QString::fromUtf8(location)));
+    QUrl target = from.resolved(QUrl::fromEncoded(location));
+    const QString scheme = target.scheme().toLower();
+    if (scheme == u"http" || scheme == u"ws")
+        target.setScheme(QStringLiteral("ws"));
+    else if (scheme == u"https" || scheme == u"wss")
+        target.setScheme(QStringLiteral("wss"));
+    else
+        target = QUrl();
+    if (!target.isValid() || target.host().isEmpty())
+        return refuse(QStringLiteral("redirect %1 to an unusable Location \"%2\"")
+                          .arg(status)
+                          .arg(QString::fromUtf8(location.left(200))));
+    const bool fromTls = from.scheme().compare(u"wss", Qt::CaseInsensitive) == 0
+        || from.scheme().compare(u"https", Qt::CaseInsensitive) == 0;
+    if (fromTls && target.scheme() == u"ws" && !options.allowInsecureRedirects)
+        return refuse(QStringLiteral("refused insecure redirect from %1 to %2 "
+                                     "(allowInsecureRedirects)")
+                          .arg(from.toDisplayString(), target.toDisplayString()));
+    if (originOf(target) != originOf(originalUrl))
+        leftOrigin = true; // stays set: a third party's redirect back is not trusted more
+    ++redirects;
+    qCDebug(lcClient) << "redirect" << status << from << "→" << target;
+
+    // A new connection for the next hop; this one may still be on the stack.
+    Connection *old = connection.release();
+    QObject::disconnect(old, nullptr, nullptr, nullptr);
+    QObject::disconnect(old->deadlines(), nullptr, nullptr, nullptr);
+    old->abort();
+    old->deleteLater();
+    phase = Phase::Connecting;
+    QPointer<WebSocket> guard(q);
+    url = target.adjusted(QUrl::RemoveUserInfo);
+    Q_EMIT q->urlChanged(url);
+    if (!guard || phase != Phase::Connecting || state != WebSocket::State::Connecting)
+        return true;
+    startHop(target);
+    return true;
+}
+
+void WebSocketPrivate::startKeepalive()
+{
+    if (role == Role::Client && options.keepaliveInterval.count() > 0)
+        deadlines()->start(Deadlines::Kind::KeepaliveInterval, options.keepaliveInterval);
+}
+
+void WebSocketPrivate::sendKeepalivePing()
+{
+    Deadlines *t = deadlines();
+    t->start(Deadlines::Kind::KeepaliveInterval, options.keepaliveInterval);
+    // Silence while paused is this side's doing: no ping that could not be answered in time.
+    if (readPaused || state != WebSocket::State::Open)
+        return;
+    const QByteArray payload = "qtws-keepalive-" + QByteArray::number(++keepaliveSerial);
+    if (conn->ping(payload) < 0)
+        return;
+    if (pings.size() >= maxPendingPings)
+        pings.removeFirst();
+    pings.append({payload, clock.elapsed()});
+    keepalivePayload = payload;
+    // The deadline runs from the oldest unanswered keepalive ping.
+    if (!t->isActive(Deadlines::Kind::KeepalivePong))
+        t->start(Deadlines::Kind::KeepalivePong,
+            options.keepaliveTimeout.count() > 0 ? options.keepaliveTimeout
+                                                 : options.keepaliveInterval);
+    writeOutgoing();
+}
+
+void WebSocketPrivate::setRoundTripTime(qint64 ms)
+{
+    roundTripMs = ms;
+    Q_EMIT q->roundTripTimeChanged(ms);
+}
+
+void WebSocketPrivate::startHop(const QUrl &rawUrl)
+{
+    const ClientOptions &opts = options;
     const QString scheme = rawUrl.scheme().toLower();
     const bool tls = scheme == u"wss" || scheme == u"https";
     if (!rawUrl.isValid() || !(tls || scheme == u"ws" || scheme == u"http")) {
@@ -198,30 +416,76 @@ void WebSocketPrivate::open(const QUrl &rawUrl, const ClientOptions &opts)
     spec.host = hostField(rawUrl);
     for (const QString &protocol : opts.subprotocols)
         spec.subprotocols.append(protocol.toUtf8());
-    spec.extraHeaders = opts.headers;
+    spec.extraHeaders = hopHeaders(rawUrl);
     // RFC 7692: the permessage-deflate offer (nothing when options.deflate.enabled is false).
     if (QByteArray offer = PerMessageDeflate::makeOffer(opts.deflate); !offer.isEmpty())
         spec.extensions.append(std::move(offer));
-    if (!rawUrl.userInfo().isEmpty() && !opts.headers.contains("Authorization")) {
-        const QByteArray credentials = rawUrl.userName(QUrl::FullyDecoded).toUtf8() + ':'
-            + rawUrl.password(QUrl::FullyDecoded).toUtf8();
-        spec.extraHeaders.append("Authorization", QByteArray("Basic " + credentials.toBase64()));
+
+    // The same request again (same URL, same cookies) would get the same answer: a loop.
+    const std::pair<QUrl, QByteArray> hop{
+        rawUrl.adjusted(QUrl::RemoveUserInfo), spec.extraHeaders.value("Cookie")};
+    const bool loop = hops.contains(hop);
+    hops.append(hop);
+    if (loop) {
+        failLater(WebSocketError::Kind::HandshakeRefused,
+            QStringLiteral("redirect loop: ") + hopChain());
+        return;
     }
+
     handshake::ClientRequestBuildResult built = handshake::buildClientRequest(spec);
     if (!built.ok()) {
         failLater(WebSocketError::Kind::InvalidOptions, QString::fromUtf8(built.error));
         return;
     }
     request = std::move(built.request);
+    parser = http::Parser(http::Parser::Mode::Response);
+    cookiesStored = false;
+
+    const quint16 port = quint16(rawUrl.port(tls ? 443 : 80));
+    QNetworkProxy proxy = opts.proxy;
+    if (proxy.type() == QNetworkProxy::DefaultProxy) {
+        const transport::ProxySelection chosen
+            = transport::proxyFromEnvironment(rawUrl.host(), port, tls);
+        if (!chosen.ok()) {
+            failLater(WebSocketError::Kind::ProxyFailed, chosen.error);
+            return;
+        }
+        proxy = chosen.proxy;
+        if (proxy.type() != QNetworkProxy::NoProxy)
+            qCDebug(lcClient).nospace() << "proxy for " << rawUrl.host() << ":" << port
+                                        << " from " << chosen.source << ": "
+                                        << proxy.hostName() << ":" << proxy.port();
+    } else if (proxy.type() != QNetworkProxy::NoProxy) {
+        // The target's name is resolved by the proxy (SOCKS5 "socks5h", CONNECT host:port).
+        proxy.setCapabilities(proxy.capabilities() | QNetworkProxy::HostNameLookupCapability
+            | QNetworkProxy::TunnelingCapability);
+    }
+
+    QSslConfiguration ssl = opts.sslConfiguration;
+    if (!opts.caCertificates.isEmpty())
+        ssl.addCaCertificates(opts.caCertificates);
+    if (!opts.clientCertificate.isNull()) {
+        ssl.setLocalCertificate(opts.clientCertificate);
+        ssl.setPrivateKey(opts.clientKey);
+    }
+    if (opts.minimumTlsVersion)
+        ssl.setProtocol(*opts.minimumTlsVersion);
 
     startConnection();
-    deadlines()->start(Deadlines::Kind::Request, opts.timeouts.request);
+    if (opts.timeouts.request.count() > 0) {
+        // One budget for every hop: what the earlier hops left of it.
+        const std::chrono::milliseconds left
+            = opts.timeouts.request - std::chrono::milliseconds(requestClock.elapsed());
+        deadlines()->start(Deadlines::Kind::Request, std::max(left, 1ms));
+    }
     Connection::ConnectSpec connectSpec;
     connectSpec.host = rawUrl.host();
-    connectSpec.port = quint16(rawUrl.port(tls ? 443 : 80));
+    connectSpec.port = port;
     connectSpec.tls = tls;
-    connectSpec.sslConfiguration = opts.sslConfiguration;
+    connectSpec.sslConfiguration = ssl;
     connectSpec.insecureSkipTlsVerification = opts.insecureSkipTlsVerification;
+    connectSpec.peerVerifyName = opts.peerVerifyName;
+    connectSpec.proxy = proxy;
     connectSpec.connectTimeout = opts.timeouts.connect;
     connection->connectToHost(connectSpec);
 }
@@ -250,6 +514,11 @@ void WebSocketPrivate::onConnectFailed(Connection::Failure failure, const QStrin
         fail(WebSocketError::Kind::TlsFailed, quint16(CloseCode::TlsHandshake),
             QStringLiteral("TLS handshake with %1 failed: %2").arg(url.authority(), message));
         return;
+    case Connection::Failure::ProxyFailed:
+        fail(WebSocketError::Kind::ProxyFailed, quint16(CloseCode::AbnormalClosure),
+            QStringLiteral("connection to %1 through the proxy failed: %2")
+                .arg(url.authority(), message));
+        return;
     case Connection::Failure::Timeout:
         fail(WebSocketError::Kind::Timeout, quint16(CloseCode::AbnormalClosure), message);
         return;
@@ -272,6 +541,16 @@ void WebSocketPrivate::handshakeBytes(QByteArrayView data)
     Deadlines *t = deadlines();
     for (;;) {
         const qsizetype used = parser.feed(data);
+        if (parser.isHeadComplete() && !cookiesStored) {
+            // Set-Cookie of every answer (redirects, the 101, refusals) goes into the jar.
+            storeCookies(parser.response());
+            const http::Response &head = parser.response();
+            if (isRedirectStatus(head.status) && options.maxRedirects > 0
+                && !head.headers.value("Location").trimmed().isEmpty()) {
+                followRedirect();
+                return;
+            }
+        }
         switch (parser.state()) {
         case http::Parser::State::NeedMore:
             if (phase == Phase::ReadingRefusal
@@ -357,6 +636,7 @@ void WebSocketPrivate::upgrade(
     if (extension) // before the first frame, the ones right behind the 101 included
         conn->setExtension(std::move(extension));
     phase = Phase::Upgraded;
+    startKeepalive();
     if (readPaused)
         holdSocket();
     // Frames the server sent right behind its 101 come before anything read later.
@@ -424,6 +704,17 @@ bool WebSocketPrivate::dispatch(Event &event)
                 pings.remove(0, i + 1);
                 break;
             }
+        }
+        // Any pong shows the peer is alive (it may answer only the latest ping, RFC 6455
+        // §5.5.3).
+        if (!keepalivePayload.isEmpty()) {
+            keepalivePayload.clear();
+            deadlines()->stop(Deadlines::Kind::KeepalivePong);
+        }
+        if (roundTrip >= 0) {
+            setRoundTripTime(roundTrip);
+            if (!guard)
+                return false;
         }
         Q_EMIT q->pongReceived(event.payload, roundTrip);
         break;
@@ -517,9 +808,24 @@ void WebSocketPrivate::onDeadline(Deadlines::Kind kind, std::chrono::millisecond
     const quint16 abnormal = quint16(CloseCode::AbnormalClosure);
     switch (kind) {
     case Deadlines::Kind::Connect: // the Connection reports it as a failed connect
-    case Deadlines::Kind::Handshake:
-    case Deadlines::Kind::KeepalivePong: return;
+    case Deadlines::Kind::Handshake: return;
+    case Deadlines::Kind::KeepaliveInterval:
+        if (phase == Phase::Upgraded)
+            sendKeepalivePing();
+        return;
+    case Deadlines::Kind::KeepalivePong:
+        if (phase == Phase::Upgraded && state == WebSocket::State::Open)
+            fail(WebSocketError::Kind::KeepaliveTimeout, abnormal,
+                QStringLiteral("no pong within %1 ms of a keepalive ping; the peer is presumed "
+                               "dead")
+                    .arg(duration.count()));
+        return;
     case Deadlines::Kind::Request:
+        // Each hop armed what was left; the message names the whole budget.
+        if (phase != Phase::Upgraded && phase != Phase::Idle)
+            fail(WebSocketError::Kind::Timeout, abnormal,
+                msText(Deadlines::name(kind), options.timeouts.request));
+        return;
     case Deadlines::Kind::ResponseHeader:
     case Deadlines::Kind::WriteIdle:
         if (phase != Phase::Upgraded && phase != Phase::Idle)
@@ -612,6 +918,7 @@ void WebSocketPrivate::holdSocket()
     }
     // Silence while paused is this side's doing, not the peer's.
     deadlines()->stop(Deadlines::Kind::ReadIdle);
+    deadlines()->stop(Deadlines::Kind::KeepalivePong);
 }
 
 void WebSocketPrivate::releaseSocket()
@@ -621,6 +928,10 @@ void WebSocketPrivate::releaseSocket()
         return;
     socket->setReadBufferSize(0); // re-enables Qt's reading from the kernel
     deadlines()->start(Deadlines::Kind::ReadIdle, readIdle);
+    if (!keepalivePayload.isEmpty()) // the pong, if it came, is about to be read
+        deadlines()->start(Deadlines::Kind::KeepalivePong,
+            options.keepaliveTimeout.count() > 0 ? options.keepaliveTimeout
+                                                 : options.keepaliveInterval);
 }
 
 void WebSocketPrivate::readSocket()
@@ -775,6 +1086,11 @@ qint64 WebSocket::bufferedAmount() const
 {
     return (d->connection ? d->connection->bufferedAmount() : 0)
         + (d->conn ? d->conn->outgoingSize() : 0);
+}
+
+qint64 WebSocket::roundTripTime() const
+{
+    return d->roundTripMs;
 }
 
 int WebSocket::closeCode() const

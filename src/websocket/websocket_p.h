@@ -144,6 +144,33 @@ public:
     bool readPaused = false;
     bool readingSocket = false;
     std::function<void()> deferredEnd;
+
+    // ---- client connection options (redirects, cookies, proxy, TLS, keepalive) -------------
+    // One hop of the opening handshake: builds the request for hopUrl (a new key), picks the
+    // proxy, connects. Errors are reported from the event loop.
+    void startHop(const QUrl &hopUrl);
+    void failLater(WebSocketError::Kind kind, const QString &reason);
+    // The caller's headers as this hop sends them: forwarded or not, credentials dropped once
+    // the chain left the origin, the cookie jar's cookies merged into Cookie.
+    http::Headers hopHeaders(const QUrl &hopUrl) const;
+    QString hopChain() const; // "ws://a/ → ws://b/ → ..."
+    // A complete 3xx head: follows it (true) or reports why not (false, already failed).
+    bool followRedirect();
+    void storeCookies(const http::Response &answer);
+    void startKeepalive();
+    void sendKeepalivePing();
+    void setRoundTripTime(qint64 ms);
+
+    QUrl originalUrl;
+    QElapsedTimer requestClock; // since open(): the request timeout spans every hop
+    int redirects = 0;
+    bool leftOrigin = false; // a hop left the original origin: credentials are not sent
+    bool cookiesStored = false; // this hop's Set-Cookie went into the jar
+    // Each hop's URL and the Cookie it sent, to recognise a loop.
+    QList<std::pair<QUrl, QByteArray>> hops;
+    QByteArray keepalivePayload; // the outstanding keepalive ping's payload, empty for none
+    quint32 keepaliveSerial = 0;
+    qint64 roundTripMs = -1;
 };
 
 } // namespace qtws
