@@ -133,10 +133,14 @@ public:
 
     // --- input ---
     // Consumes bytes from the peer, in chunks of any size. Events become available through
-    // nextEvent(); replies the protocol requires (pongs, the close echo, the failure close) are
-    // queued in the output. After a failure or a received close, further input is ignored.
+    // nextEvent(); replies the protocol requires (pongs, the failure close) are queued in the
+    // output. After a failure or a received close, further input is ignored.
     void receive(QByteArrayView data);
     // The next event, in the order the peer caused them, or nullopt when there is none.
+    // Pulling the peer's Close event queues the echo of it and moves state() to Closed: until
+    // then the application may still answer the messages that arrived before the close (RFC
+    // 6455 §5.5.1 lets an endpoint finish what it sends before answering), or answer the close
+    // with a code of its own by calling close().
     std::optional<Event> nextEvent();
     bool hasEvents() const;
 

@@ -444,11 +444,26 @@ void Conn::Private::receiveClose()
     event.opcode = Opcode::Close;
     event.closeCode = code;
     event.reason = closeReason;
+    if (closeSent) {
+        state = State::Closed; // the answer to our own close: the handshake is complete
+        return;
+    }
+    // RFC 6455 §5.5.1: answer with a Close frame "as soon as practical"; an endpoint "MAY delay
+    // sending a Close frame until its current message is sent". The echo goes out when the
+    // application pulls this event, so the messages that arrived before the close (often in
+    // the same read) can still be answered: nothing the peer asked for is lost.
+    initiator = CloseInitiator::Remote;
+    closeEchoPending = true;
+}
+
+// Sends the echo of the peer's close (see receiveClose) and ends the handshake.
+void Conn::Private::completeClose()
+{
+    closeEchoPending = false;
     if (!closeSent) {
-        // RFC 6455 §5.5.1: answer with a Close frame, "typically echoing the status code it
-        // received"; an empty close is answered with an empty close.
-        initiator = CloseInitiator::Remote;
-        writeClose(code, {});
+        // RFC 6455 §5.5.1: "typically echoing the status code it received"; an empty close is
+        // answered with an empty close.
+        writeClose(closeCode, {});
         closeSent = true;
     }
     state = State::Closed;
@@ -624,6 +639,8 @@ std::optional<Event> Conn::nextEvent()
     if (d->eventHead == d->events.size())
         return std::nullopt;
     std::optional<Event> event(std::move(d->events[d->eventHead++]));
+    if (event->type == Event::Type::Close && d->closeEchoPending)
+        d->completeClose();
     if (d->eventHead == d->events.size()) {
         // Drained: clear() keeps the capacity for the next events.
         d->events.clear();
@@ -740,8 +757,15 @@ qint64 Conn::close(quint16 code, QByteArrayView reason)
     }
     d->writeClose(code, reason);
     d->closeSent = true;
-    d->initiator = CloseInitiator::Local;
-    d->state = State::Closing;
+    if (d->closeEchoPending) {
+        // The peer's close is parsed but not pulled yet: this close is the answer to it, with
+        // the application's own code (RFC 6455 §5.5.1 only says "typically echoing").
+        d->closeEchoPending = false;
+        d->state = State::Closed;
+    } else {
+        d->initiator = CloseInitiator::Local;
+        d->state = State::Closing;
+    }
     return empty ? 0 : 2 + reason.size();
 }
 

@@ -26,6 +26,7 @@ public:
     void endDataFrame();
     void endControlFrame();
     void receiveClose();
+    void completeClose();
     void fail(CloseCode code, QString why);
     Event &pushEvent(Event::Type type);
 
@@ -46,6 +47,9 @@ public:
     CloseInitiator initiator = CloseInitiator::None;
     bool closeSent = false;
     bool closeReceived = false;
+    // The peer's close was parsed but its Close event not pulled yet: the echo waits for it, so
+    // the application can still answer the messages that came before the close.
+    bool closeEchoPending = false;
     bool failed = false;
     bool inputDone = false; // a close was received or the connection failed: ignore input
     quint16 closeCode = quint16(CloseCode::AbnormalClosure);

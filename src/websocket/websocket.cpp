@@ -669,6 +669,8 @@ void WebSocketPrivate::feed(QByteArrayView bytes)
         if (phase != Phase::Upgraded)
             return; // aborted by a slot
     }
+    // Pulling the peer's Close event queued its echo (after any replies the slots sent).
+    writeOutgoing();
     followCodec();
 }
 

@@ -392,6 +392,8 @@ private Q_SLOTS:
     void dataStillArrivesWhileClosing();
     void onlyControlFramesAfterSendingClose();
     void sendMisuseReturnsMinusOne();
+    void messagesBeforeAPeerCloseCanBeAnswered();
+    void aPendingPeerCloseCanBeAnsweredWithOwnCode();
     void closeWith1005SendsAnEmptyBody();
     void outgoingFramesAreMaskedWithAFreshKeyPerFrame();
     void outgoingLengthsAreMinimal();
@@ -840,11 +842,53 @@ void tst_Conn::onlyControlFramesAfterSendingClose()
     QVERIFY(failed.failed());
     QTest::ignoreMessage(QtWarningMsg, closed);
     QCOMPARE(failed.sendText("x"), qint64(-1));
-    // After receiving the peer's close the echo went already; close() is refused.
+    // Once the peer's close was pulled the echo went; close() is refused.
     Conn echoed(Role::Server);
     echoed.receive(toServer(0x8, ""));
+    QVERIFY(echoed.nextEvent());
     QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("already closed")));
     QCOMPARE(echoed.close(), qint64(-1));
+}
+
+// RFC 6455 §5.5.1: the echo of the peer's close waits until the application pulled the Close
+// event, so replies to the messages that arrived with it (one read) still go out, before it.
+void tst_Conn::messagesBeforeAPeerCloseCanBeAnswered()
+{
+    Conn server(Role::Server);
+    server.receive(QByteArray(toServer(0x1, "question") + toServer(0x8, closeBody(1000, "bye"))));
+    std::optional<Event> e = server.nextEvent();
+    QVERIFY(e);
+    QCOMPARE(e->type, Event::Type::TextMessage);
+    QVERIFY(server.closeReceived());
+    QCOMPARE(server.state(), Conn::State::Open);
+    QVERIFY(server.outgoingSize() == 0); // no echo yet
+    QCOMPARE(server.sendText("answer"), qint64(6));
+    e = server.nextEvent();
+    QVERIFY(e);
+    QCOMPARE(e->type, Event::Type::Close);
+    QCOMPARE(server.state(), Conn::State::Closed);
+    QCOMPARE(server.closeInitiator(), Conn::CloseInitiator::Remote);
+    QCOMPARE(server.transportAction(), Conn::TransportAction::CloseAfterWrite);
+    QCOMPARE(describeOutput(server.takeOutgoing(), Role::Server),
+        QStringLiteral("Data(1,1)[6]:answer | Close:1000"));
+    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("closed")));
+    QCOMPARE(server.sendText("late"), qint64(-1));
+}
+
+void tst_Conn::aPendingPeerCloseCanBeAnsweredWithOwnCode()
+{
+    Conn client(Role::Client);
+    client.receive(toClient(0x8, closeBody(1001, "going")));
+    QCOMPARE(client.close(quint16(4000), "mine"), qint64(6));
+    QCOMPARE(client.state(), Conn::State::Closed);
+    QCOMPARE(client.closeInitiator(), Conn::CloseInitiator::Remote);
+    std::optional<Event> e = client.nextEvent();
+    QVERIFY(e);
+    QCOMPARE(e->type, Event::Type::Close);
+    QCOMPARE(e->closeCode, quint16(1001));
+    // One close frame only: the application's, not an echo as well.
+    QCOMPARE(describeOutput(client.takeOutgoing(), Role::Client), QStringLiteral("Close:4000"));
+    QCOMPARE(client.transportAction(), Conn::TransportAction::WaitForPeerClose);
 }
 
 void tst_Conn::sendMisuseReturnsMinusOne()
