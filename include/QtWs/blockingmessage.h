@@ -40,8 +40,8 @@ public:
 
 private:
     MessageType m_type = MessageType::Binary;
-    QString m_text;
-    QByteArray m_data;
+    QString m_text{};
+    QByteArray m_data{};
 };
 
 } // namespace qtws

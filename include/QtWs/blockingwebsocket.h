@@ -172,7 +172,7 @@ public:
         }
 
         BlockingWebSocket *m_ws = nullptr;
-        std::optional<Message> m_current;
+        std::optional<Message> m_current{};
     };
     // Waits for the first message (or the end).
     iterator begin() { return iterator(this); }
@@ -181,7 +181,7 @@ public:
 private:
     friend class BlockingWebSocketPrivate;
     explicit BlockingWebSocket(std::unique_ptr<class BlockingWebSocketPrivate> d);
-    std::unique_ptr<class BlockingWebSocketPrivate> d;
+    std::unique_ptr<class BlockingWebSocketPrivate> d{};
 };
 
 } // namespace qtws

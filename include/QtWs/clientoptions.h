@@ -48,13 +48,13 @@ struct ClientOptions
 {
     // Extra request headers (e.g. Origin, Authorization, Cookie). Headers that would break the
     // handshake (Upgrade, Connection, Host, Sec-WebSocket-*) are refused with InvalidOptions.
-    http::Headers headers;
+    http::Headers headers{};
     // Subprotocols to offer, in preference order (Sec-WebSocket-Protocol). The server must pick
     // one of these or none; anything else fails the handshake.
-    QStringList subprotocols;
+    QStringList subprotocols{};
     // Inbound limits for the codec.
-    Limits limits;
-    ClientTimeouts timeouts;
+    Limits limits{};
+    ClientTimeouts timeouts{};
     // TLS for wss:// and https://. The default verifies the peer against the system CAs.
     QSslConfiguration sslConfiguration = QSslConfiguration::defaultConfiguration();
     // Explicit opt-out of certificate verification (self-signed test servers). Logged as a

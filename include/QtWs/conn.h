@@ -64,7 +64,7 @@ struct Event
     };
 
     Type type = Type::BinaryMessage;
-    QByteArray payload;
+    QByteArray payload{};
     // Frame events: Text or Binary on a message's first frame, Continuation on later ones;
     // messageType says what the whole message is, fin whether this frame ends it.
     Opcode opcode = Opcode::Continuation;
@@ -72,7 +72,7 @@ struct Event
     bool fin = true;
     // Close and Failure events.
     quint16 closeCode = 0;
-    QString reason;
+    QString reason{};
 };
 
 // qtws::Conn is the WebSocket protocol (RFC 6455 §5–§7) without I/O: feed it the bytes that
@@ -101,7 +101,7 @@ public:
 
     struct Options
     {
-        Limits limits;
+        Limits limits{};
         // Emit an Event::Frame for every data frame as it completes, for consumers that stream
         // large messages. A message an Extension transformed (its first frame has a reserved
         // bit set) is reported frame by frame as on the wire, before the extension decodes it.
@@ -185,7 +185,7 @@ public:
 
 private:
     class Private;
-    std::unique_ptr<Private> d;
+    std::unique_ptr<Private> d{};
 };
 
 } // namespace qtws

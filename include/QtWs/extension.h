@@ -34,7 +34,7 @@ public:
     struct DecodeResult
     {
         quint16 closeCode = 0; // 0: ok
-        QString reason; // short English, numbers included, at most 123 UTF-8 bytes
+        QString reason{}; // short English, numbers included, at most 123 UTF-8 bytes
 
         bool isOk() const { return closeCode == 0; }
         static DecodeResult ok() { return {}; }

@@ -48,8 +48,8 @@ QTWS_EXPORT bool isToken(QByteArrayView text);
 // "server_max_window_bits=10". A quoted-string value is stored unescaped.
 struct QTWS_EXPORT ExtensionParam
 {
-    QByteArray name;
-    std::optional<QByteArray> value; // std::nullopt when the parameter has no "=value"
+    QByteArray name{};
+    std::optional<QByteArray> value{}; // std::nullopt when the parameter has no "=value"
 
     friend bool operator==(const ExtensionParam &, const ExtensionParam &) = default;
 };
@@ -58,16 +58,16 @@ struct QTWS_EXPORT ExtensionParam
 // in the order they were written.
 struct QTWS_EXPORT ExtensionItem
 {
-    QByteArray name;
-    QList<ExtensionParam> params;
+    QByteArray name{};
+    QList<ExtensionParam> params{};
 
     friend bool operator==(const ExtensionItem &, const ExtensionItem &) = default;
 };
 
 struct QTWS_EXPORT ExtensionsParseResult
 {
-    QList<ExtensionItem> extensions; // in header order, across repeated header lines
-    QByteArray error; // empty when the syntax was valid
+    QList<ExtensionItem> extensions{}; // in header order, across repeated header lines
+    QByteArray error{}; // empty when the syntax was valid
 
     bool ok() const { return error.isEmpty(); }
 };
@@ -95,18 +95,18 @@ QTWS_EXPORT QByteArray selectSubprotocol(
 struct QTWS_EXPORT ClientRequestSpec
 {
     QByteArray target = "/"; // request-target: origin-form, or absolute-form via proxies
-    QByteArray host; // Host value: the URL's authority as written
+    QByteArray host{}; // Host value: the URL's authority as written
     QByteArray key = generateKey(); // Sec-WebSocket-Key; keep it to check the answer
-    QList<QByteArray> subprotocols; // Sec-WebSocket-Protocol, preferred first, unique tokens
-    QList<QByteArray> extensions; // Sec-WebSocket-Extensions values (e.g. deflate offers)
-    std::optional<QByteArray> origin; // Origin; non-browser clients usually send none
-    http::Headers extraHeaders; // Authorization, Cookie, User-Agent, …
+    QList<QByteArray> subprotocols{}; // Sec-WebSocket-Protocol, preferred first, unique tokens
+    QList<QByteArray> extensions{}; // Sec-WebSocket-Extensions values (e.g. deflate offers)
+    std::optional<QByteArray> origin{}; // Origin; non-browser clients usually send none
+    http::Headers extraHeaders{}; // Authorization, Cookie, User-Agent, …
 };
 
 struct QTWS_EXPORT ClientRequestBuildResult
 {
-    http::Request request;
-    QByteArray error; // empty on success; says which input was refused
+    http::Request request{};
+    QByteArray error{}; // empty on success; says which input was refused
 
     bool ok() const { return error.isEmpty(); }
 };
@@ -124,10 +124,10 @@ QTWS_EXPORT ClientRequestBuildResult buildClientRequest(const ClientRequestSpec 
 
 struct QTWS_EXPORT ServerResponseCheckResult
 {
-    QByteArray subprotocol; // the server's choice; empty when none
-    QList<ExtensionItem> extensions; // the extensions the server accepted, with their parameters
+    QByteArray subprotocol{}; // the server's choice; empty when none
+    QList<ExtensionItem> extensions{}; // the extensions the server accepted, with their parameters
     int refusedStatus = 0; // the status when it was not 101 (e.g. 403), else 0
-    QByteArray error; // empty on success: "handshake refused with 403", …
+    QByteArray error{}; // empty on success: "handshake refused with 403", …
 
     bool ok() const { return error.isEmpty(); }
 };
@@ -148,19 +148,19 @@ QTWS_EXPORT ServerResponseCheckResult checkServerResponse(
 struct QTWS_EXPORT Rejection
 {
     int status = 400;
-    QByteArray reason;
-    http::Headers headers;
+    QByteArray reason{};
+    http::Headers headers{};
 
     friend bool operator==(const Rejection &, const Rejection &) = default;
 };
 
 struct QTWS_EXPORT ClientRequestCheckResult
 {
-    QByteArray key; // Sec-WebSocket-Key, trimmed
-    QList<QByteArray> subprotocols; // offered, in the client's order, duplicates removed
-    QList<ExtensionItem> extensions; // parsed extension offers, in the client's order
-    std::optional<QByteArray> origin; // the Origin value, std::nullopt when absent
-    std::optional<Rejection> rejection;
+    QByteArray key{}; // Sec-WebSocket-Key, trimmed
+    QList<QByteArray> subprotocols{}; // offered, in the client's order, duplicates removed
+    QList<ExtensionItem> extensions{}; // parsed extension offers, in the client's order
+    std::optional<QByteArray> origin{}; // the Origin value, std::nullopt when absent
+    std::optional<Rejection> rejection{};
 
     bool ok() const { return !rejection.has_value(); }
 };
@@ -186,16 +186,16 @@ QTWS_EXPORT ClientRequestCheckResult checkClientRequest(const http::Request &req
 // What the server answers when it accepts.
 struct QTWS_EXPORT AcceptResponseSpec
 {
-    QByteArray key; // the client's Sec-WebSocket-Key
-    QByteArray subprotocol; // selectSubprotocol()'s choice; empty for none
-    QByteArray extensions; // the accepted Sec-WebSocket-Extensions value; empty for none
-    http::Headers extraHeaders; // Set-Cookie, Server, …
+    QByteArray key{}; // the client's Sec-WebSocket-Key
+    QByteArray subprotocol{}; // selectSubprotocol()'s choice; empty for none
+    QByteArray extensions{}; // the accepted Sec-WebSocket-Extensions value; empty for none
+    http::Headers extraHeaders{}; // Set-Cookie, Server, …
 };
 
 struct QTWS_EXPORT AcceptResponseBuildResult
 {
-    http::Response response;
-    QByteArray error; // empty on success
+    http::Response response{};
+    QByteArray error{}; // empty on success
 
     bool ok() const { return error.isEmpty(); }
 };

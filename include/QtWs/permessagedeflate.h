@@ -155,9 +155,9 @@ public:
 
     struct ClientResult
     {
-        std::unique_ptr<PerMessageDeflate> extension; // null when the server declined
-        PerMessageDeflateParams params;
-        QByteArray error; // non-empty: fail the connection (RFC 7692 §5), with this reason
+        std::unique_ptr<PerMessageDeflate> extension{}; // null when the server declined
+        PerMessageDeflateParams params{};
+        QByteArray error{}; // non-empty: fail the connection (RFC 7692 §5), with this reason
 
         bool ok() const { return error.isEmpty(); }
     };
@@ -172,12 +172,12 @@ public:
 
     struct ServerResult
     {
-        std::unique_ptr<PerMessageDeflate> extension; // null: no offer accepted (or none made)
-        std::optional<handshake::ExtensionItem> response; // the element to answer with
-        PerMessageDeflateParams params;
+        std::unique_ptr<PerMessageDeflate> extension{}; // null: no offer accepted (or none made)
+        std::optional<handshake::ExtensionItem> response{}; // the element to answer with
+        PerMessageDeflateParams params{};
         // Why offers were declined, one line each ("offer 1: duplicate server_max_window_bits"),
         // for debug logs; declining is not an error (RFC 7692 §5).
-        QList<QByteArray> declined;
+        QList<QByteArray> declined{};
     };
     // Picks the first acceptable permessage-deflate offer among offers (the client's
     // ClientRequestCheckResult::extensions, in its preference order; other extensions' items
@@ -188,7 +188,7 @@ public:
 
 private:
     class Private;
-    std::unique_ptr<Private> d;
+    std::unique_ptr<Private> d{};
 };
 
 } // namespace qtws

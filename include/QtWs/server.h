@@ -119,7 +119,7 @@ Q_SIGNALS:
 
 private:
     friend class WebSocketServerPrivate;
-    std::unique_ptr<WebSocketServerPrivate> d;
+    std::unique_ptr<WebSocketServerPrivate> d{};
 };
 
 } // namespace qtws

@@ -153,7 +153,7 @@ Q_SIGNALS:
 
 private:
     friend class WebSocketPrivate;
-    std::unique_ptr<class WebSocketPrivate> d;
+    std::unique_ptr<class WebSocketPrivate> d{};
 };
 
 } // namespace qtws

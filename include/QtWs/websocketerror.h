@@ -68,10 +68,10 @@ public:
 private:
     Kind m_kind = Kind::NoError;
     quint16 m_closeCode = 0;
-    QString m_reason;
+    QString m_reason{};
     int m_httpStatus = 0;
-    QByteArray m_httpBody;
-    QByteArray m_what;
+    QByteArray m_httpBody{};
+    QByteArray m_what{};
 };
 
 } // namespace qtws

@@ -55,7 +55,7 @@ public:
     friend bool operator==(const Headers &, const Headers &) = default;
 
 private:
-    QList<Field> m_fields;
+    QList<Field> m_fields{};
 };
 
 // ASCII case-insensitive comparison, as HTTP field names and tokens need.

@@ -145,8 +145,8 @@ private:
     Headers &headers() { return m_mode == Mode::Request ? m_request.headers : m_response.headers; }
     QByteArray &body() { return m_mode == Mode::Request ? m_request.body : m_response.body; }
 
-    Mode m_mode;
-    ParserLimits m_limits;
+    Mode m_mode{};
+    ParserLimits m_limits{};
     QByteArray m_requestMethod = QByteArrayLiteral("GET");
 
     State m_state = State::NeedMore;
@@ -156,17 +156,17 @@ private:
     qint64 m_contentLength = -1;
     qint64 m_remaining = 0; // bytes left of a Content-Length body or of the current chunk
     int m_errorStatus = 0;
-    QByteArray m_errorReason;
+    QByteArray m_errorReason{};
 
     // Bytes of a head, trailer section or chunk-size line split across feed() calls. A section
     // arriving whole in one feed() is parsed straight from the caller's data, never copied.
-    QByteArray m_buffer;
+    QByteArray m_buffer{};
     qsizetype m_lineStart = 0; // where the section's current line starts in m_buffer
     qsizetype m_lineCount = 0; // complete non-empty lines of the section so far
     qsizetype m_skipped = 0; // empty lines before a request-line (RFC 9112 §2.2), in bytes
 
-    Request m_request;
-    Response m_response;
+    Request m_request{};
+    Response m_response{};
 };
 
 } // namespace qtws::http

@@ -18,10 +18,10 @@ struct QTWS_EXPORT Request
     QByteArray target = "/"; // request-target exactly as on the wire (origin-form usually)
     int versionMajor = 1;
     int versionMinor = 1;
-    Headers headers;
-    QByteArray body;
+    Headers headers{};
+    QByteArray body{};
     // Trailer fields of a chunked body (RFC 9112 §7.1.2), kept apart from headers.
-    Headers trailers;
+    Headers trailers{};
 
     // The percent-decoded path of target, without the query ("/rooms/a b" for "/rooms/a%20b?x").
     QString path() const;

@@ -11,12 +11,12 @@ namespace qtws::http {
 struct QTWS_EXPORT Response
 {
     int status = 200;
-    QByteArray reason; // empty means the standard phrase for status when serialised
+    QByteArray reason{}; // empty means the standard phrase for status when serialised
     int versionMajor = 1;
     int versionMinor = 1;
-    Headers headers;
-    QByteArray body;
-    Headers trailers;
+    Headers headers{};
+    QByteArray body{};
+    Headers trailers{};
 
     // The standard reason phrase for a status code ("Switching Protocols" for 101), or "".
     static QByteArray reasonPhrase(int status);

@@ -29,13 +29,13 @@ struct QTWS_EXPORT RouteMatch
     bool isHeadForGet = false;
     // The percent-decoded path parameters in pattern order: {name} segments, and the wildcard
     // {name*}, whose value is its segments joined with '/'.
-    QList<std::pair<QString, QString>> params;
+    QList<std::pair<QString, QString>> params{};
     // The decoded segments the wildcard captured, kept apart so that an encoded "%2F" inside a
     // segment stays distinguishable from a real '/' (a static-file handler needs that).
-    QStringList rest;
+    QStringList rest{};
     // For 405: the Allow field value, the methods some route for this path accepts, sorted,
     // with HEAD added when GET is there (RFC 9110 §15.5.6 requires Allow on 405).
-    QByteArray allow;
+    QByteArray allow{};
 
     // The value of parameter name, or a null QString.
     QString param(QStringView name) const;
@@ -78,19 +78,19 @@ private:
     enum class Kind : quint8 { Literal, Parameter, Wildcard };
     struct Segment
     {
-        Kind kind;
-        QString text; // the literal, or the parameter name
+        Kind kind{};
+        QString text{}; // the literal, or the parameter name
     };
     struct Route
     {
-        QByteArray method;
-        QList<Segment> segments;
+        QByteArray method{};
+        QList<Segment> segments{};
     };
     static bool sameShape(const Route &a, const Route &b);
     static int compareSpecificity(const Route &a, const Route &b);
     static bool matches(const Route &route, const QStringList &segments, RouteMatch *out);
 
-    QList<Route> m_routes;
+    QList<Route> m_routes{};
 };
 
 // A router for any handler type: a function returning a Response, or the server's streaming
@@ -123,7 +123,7 @@ public:
 
     Match match(QByteArrayView method, QByteArrayView target) const
     {
-        Match result;
+        Match result{};
         static_cast<RouteMatch &>(result) = m_table.match(method, target);
         if (result.route >= 0)
             result.handler = &m_handlers[std::size_t(result.route)];
@@ -134,8 +134,8 @@ public:
     qsizetype size() const { return m_table.size(); }
 
 private:
-    RouteTable m_table;
-    std::deque<Handler> m_handlers;
+    RouteTable m_table{};
+    std::deque<Handler> m_handlers{};
 };
 
 } // namespace qtws::http

@@ -81,7 +81,7 @@ Q_SIGNALS:
 
 private:
     friend class ServerPrivate;
-    std::unique_ptr<ServerPrivate> d;
+    std::unique_ptr<ServerPrivate> d{};
 };
 
 // Route handlers for routerHandler(): the stream and the match (path parameters, isHeadForGet).

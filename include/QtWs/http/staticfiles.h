@@ -45,7 +45,7 @@ public:
     struct Resolved
     {
         int status = 404; // 200, 400 or 404
-        QString filePath; // the canonical path of the file when status is 200
+        QString filePath{}; // the canonical path of the file when status is 200
         bool isFound() const { return status == 200; }
     };
 
@@ -70,9 +70,9 @@ public:
 private:
     Response serveResolved(const Request &request, const Resolved &resolved) const;
 
-    QString m_root; // canonical directory path or cleaned resource path; empty when missing
+    QString m_root{}; // canonical directory path or cleaned resource path; empty when missing
     bool m_isResource = false;
-    StaticFilesOptions m_options;
+    StaticFilesOptions m_options{};
 };
 
 // An HTTP-date in the preferred IMF-fixdate form, "Sun, 06 Nov 1994 08:49:37 GMT"

@@ -111,7 +111,7 @@ Q_SIGNALS:
 private:
     friend class StreamPrivate;
     explicit Stream(std::unique_ptr<StreamPrivate> d, QObject *parent);
-    std::unique_ptr<StreamPrivate> d;
+    std::unique_ptr<StreamPrivate> d{};
 };
 
 } // namespace qtws::http
