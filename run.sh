@@ -3,7 +3,7 @@
 #   ./run.sh test    install what is missing, build (preset ci), run the whole suite with ctest
 #   ./run.sh demo    install what is missing, build, run the main demo
 #   ./run.sh bench   install what is missing, build (preset release), run the microbenchmarks
-#   ./run.sh fuzz [seconds]   run every fuzz target for that long (default 60 s each)
+#   ./run.sh fuzz    run only the fuzz targets (60 s each; fuzz/README.md runs one longer)
 set -euo pipefail
 cd "$(dirname "$0")"
 
