@@ -511,9 +511,9 @@ void tst_StaticFiles::httpDate()
 
 void tst_StaticFiles::resources()
 {
-    // data/www.rcc is data/www.qrc compiled with `rcc --binary`, registered at run time so the
-    // test needs no rcc step in CMake.
-    const QString rcc = QFINDTESTDATA("data/www.rcc");
+    // QTWS_TEST_WWW_RCC is data/www.qrc compiled with `rcc --binary` at build time (this
+    // folder's CMakeLists.txt), registered at run time.
+    const QString rcc = QString::fromUtf8(QTWS_TEST_WWW_RCC);
     QVERIFY(!rcc.isEmpty());
     QVERIFY(QResource::registerResource(rcc));
     const StaticFiles files(u":/www"_s);
