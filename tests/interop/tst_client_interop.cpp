@@ -3,6 +3,7 @@
 // Every case asserts on both ends: what the qtws client received and what the peer reports in its
 // JSON events (sizes and sha256 of the messages it received, the close code and reason).
 
+#include "interopchecks.h"
 #include "peerprocess.h"
 #include "peerscript.h"
 #include "testcertificates.h"
@@ -38,63 +39,6 @@ constexpr PeerKind peerKinds[] = {PeerKind::Python, PeerKind::Node, PeerKind::Qt
 constexpr std::chrono::milliseconds waitTimeout = 10s; // generous for sanitizer builds
 constexpr std::chrono::milliseconds largeWaitTimeout = 60s; // a 16 MiB echo under ASan
 constexpr qint64 bigLimit = 64 * 1024 * 1024; // what the peers accept by default
-
-QString s(const char *text)
-{
-    return QString::fromUtf8(text);
-}
-
-QString type(const QJsonObject &event)
-{
-    return event.value(u"type").toString();
-}
-
-QString compact(const QJsonObject &event)
-{
-    return QString::fromUtf8(QJsonDocument(event).toJson(QJsonDocument::Compact));
-}
-
-// The message events of a peer, in order.
-QList<QJsonObject> messageEvents(const PeerProcess &peer)
-{
-    QList<QJsonObject> result;
-    for (const QJsonObject &event : peer.events())
-        if (type(event) == u"text" || type(event) == u"binary")
-            result.append(event);
-    return result;
-}
-
-// Empty when event is a message event of this type with exactly these bytes, else why not.
-QString checkMessageEvent(const QJsonObject &event, bool text, const QByteArray &bytes)
-{
-    const QString wantedType = text ? s("text") : s("binary");
-    if (type(event) != wantedType || event.value(u"size").toInteger() != bytes.size()
-        || event.value(u"sha256").toString() != PeerScript::sha256(bytes)) {
-        return QStringLiteral("the peer reports %1, wanted %2 of %3 bytes (sha256 %4)")
-            .arg(compact(event), wantedType)
-            .arg(bytes.size())
-            .arg(PeerScript::sha256(bytes));
-    }
-    if (text && bytes.size() <= 125
-        && event.value(u"content").toString() != QString::fromUtf8(bytes)) {
-        return QStringLiteral("the peer reports content %1").arg(compact(event));
-    }
-    return {};
-}
-
-void requireAvailable(PeerKind kind)
-{
-    if (const QString why = PeerProcess::unavailableReason(kind); !why.isEmpty()) {
-        if (kind == PeerKind::Qt) // optional: only built when Qt6WebSockets is installed
-            QSKIP(qPrintable(why));
-        QFAIL(qPrintable(why));
-    }
-}
-
-QStringList tlsServerArguments(const CertificateFiles &files)
-{
-    return {s("--cert"), files.certificatePath, s("--key"), files.keyPath};
-}
 
 // A qtws client with a recorder for everything it emits.
 struct Client
@@ -207,15 +151,6 @@ bool splitsCodePoint(const QList<QByteArray> &chunks)
             return true;
     }
     return false;
-}
-
-// Every case runs against each server peer: "python: NAME", "node: NAME", "qt: NAME".
-const char *row(PeerKind kind, const QString &name)
-{
-    // QTest::newRow copies the tag; the buffer only has to live until the next call.
-    static QByteArray tag;
-    tag = (PeerProcess::name(kind) + QStringLiteral(": ") + name).toUtf8();
-    return tag.constData();
 }
 
 } // namespace

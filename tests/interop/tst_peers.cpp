@@ -2,11 +2,11 @@
 // other on 127.0.0.1 through PeerProcess, over ws:// and wss:// with TestCertificates. When these
 // pass, a failing qtws interop test is about qtws, not about the harness.
 
+#include "interopchecks.h"
 #include "peerprocess.h"
 #include "peerscript.h"
 #include "testcertificates.h"
 
-#include <QJsonDocument>
 #include <QTest>
 
 using namespace qtws::test;
@@ -19,26 +19,6 @@ namespace {
 // Around the 7-bit and 16-bit payload length boundaries of RFC 6455 §5.2.
 constexpr qsizetype sizes[] = {0, 125, 126, 65535, 65536};
 const QString closeReason = QStringLiteral("smoke test: done");
-
-QString s(const char *text)
-{
-    return QString::fromUtf8(text);
-}
-
-QString type(const QJsonObject &event)
-{
-    return event.value(u"type").toString();
-}
-
-// The message events of a peer, in order.
-QList<QJsonObject> messages(const PeerProcess &peer)
-{
-    QList<QJsonObject> result;
-    for (const QJsonObject &event : peer.events())
-        if (type(event) == u"text" || type(event) == u"binary")
-            result.append(event);
-    return result;
-}
 
 // For every size, a text and a binary message of pattern(size), in order.
 bool hasEchoedEverySize(const QList<QJsonObject> &events, QString *why)
@@ -59,9 +39,7 @@ bool hasEchoedEverySize(const QList<QJsonObject> &events, QString *why)
                 || event.value(u"sha256").toString() != hash) {
                 *why = QStringLiteral("event %1 is %2, wanted %3 of %4 bytes")
                            .arg(index)
-                           .arg(QString::fromUtf8(
-                                    QJsonDocument(event).toJson(QJsonDocument::Compact)),
-                               wantedType)
+                           .arg(compact(event), wantedType)
                            .arg(size);
                 return false;
             }
@@ -77,20 +55,6 @@ PeerScript echoScript()
         script.sendText(size).expectText(size).sendBinary(size).expectBinary(size);
     script.ping(s("are you there")).close(4001, closeReason);
     return script;
-}
-
-void requireAvailable(PeerKind kind)
-{
-    if (const QString why = PeerProcess::unavailableReason(kind); !why.isEmpty()) {
-        if (kind == PeerKind::Qt) // optional: only built when Qt6WebSockets is installed
-            QSKIP(qPrintable(why));
-        QFAIL(qPrintable(why));
-    }
-}
-
-QStringList tlsServerArguments(const CertificateFiles &files)
-{
-    return {s("--cert"), files.certificatePath, s("--key"), files.keyPath};
 }
 
 } // namespace
@@ -162,7 +126,7 @@ void tst_Peers::echo()
     QVERIFY2(client.exitCode() == 0, qPrintable(client.diagnostics()));
 
     QString why;
-    QVERIFY2(hasEchoedEverySize(messages(client), &why), qPrintable(why));
+    QVERIFY2(hasEchoedEverySize(messageEvents(client), &why), qPrintable(why));
     QCOMPARE(client.events(s("pong")).size(), 1);
     QCOMPARE(client.events(s("pong")).first().value(u"content").toString(), s("are you there"));
     const QList<QJsonObject> clientClose = client.events(s("close"));
@@ -174,7 +138,7 @@ void tst_Peers::echo()
     QVERIFY2(server.waitForEvent(s("done")), qPrintable(server.diagnostics()));
     QCOMPARE(server.events(s("open")).size(), 1);
     QCOMPARE(server.events(s("open")).first().value(u"path").toString(), s("/echo"));
-    QVERIFY2(hasEchoedEverySize(messages(server), &why), qPrintable(why));
+    QVERIFY2(hasEchoedEverySize(messageEvents(server), &why), qPrintable(why));
     const QList<QJsonObject> serverClose = server.events(s("close"));
     QCOMPARE(serverClose.size(), 1);
     QCOMPARE(serverClose.first().value(u"code").toInt(), 4001);
@@ -266,7 +230,7 @@ void tst_Peers::tls()
     QVERIFY2(client.exitCode() == 0, qPrintable(client.diagnostics()));
     QCOMPARE(client.events(s("close")).first().value(u"code").toInt(), 1000);
     QVERIFY2(server.waitForEvent(s("done")), qPrintable(server.diagnostics()));
-    QCOMPARE(messages(server).size(), 2);
+    QCOMPARE(messageEvents(server).size(), 2);
 }
 
 void tst_Peers::tlsRejectsCertificateForAnotherHost_data()

@@ -3,8 +3,10 @@
 // qtws::Server: listening and addresses, the handler and newConnection(), graceful and forced
 // close, the blocking forms, wss, and many clients at once. qtws::WebSocket clients, and raw
 // sockets for clients that misbehave (never answer a close, trickle, send plain HTTP).
+#include "serverfixtures.h"
 #include "testcertificates.h"
 
+#include <QtWs/handshake.h>
 #include <QtWs/http/parser.h>
 #include <QtWs/server.h>
 #include <QtWs/websocket.h>
@@ -23,101 +25,14 @@
 
 using namespace std::chrono_literals;
 using namespace qtws;
+using qtws::test::Client;
+using qtws::test::echo;
+using qtws::test::handshakeRequest;
+using qtws::test::maskedCloseFrame;
+using qtws::test::maskedTextFrame;
+using qtws::test::RawClient;
 
 namespace {
-
-// A raw client: bytes exactly as given; the response head is parsed with the project's parser
-// and what follows it (frames) stays in buffer. Every wait runs the event loop and is bounded.
-class RawClient
-{
-public:
-    bool connectTo(quint16 port)
-    {
-        socket.connectToHost(QHostAddress(QHostAddress::LocalHost), port);
-        return socket.waitForConnected(5000);
-    }
-
-    void send(const QByteArray &bytes) { socket.write(bytes); }
-
-    void waitForActivity(int ms)
-    {
-        QEventLoop loop;
-        QObject::connect(&socket, &QIODevice::readyRead, &loop, &QEventLoop::quit);
-        QObject::connect(&socket, &QAbstractSocket::disconnected, &loop, &QEventLoop::quit);
-        QTimer::singleShot(ms, &loop, &QEventLoop::quit);
-        loop.exec();
-    }
-
-    std::optional<http::Response> readResponse(int timeoutMs = 5000)
-    {
-        http::Parser parser(http::Parser::Mode::Response);
-        parser.setRequestMethod("GET");
-        QElapsedTimer clock;
-        clock.start();
-        for (;;) {
-            buffer += socket.readAll();
-            buffer.remove(0, parser.feed(buffer));
-            if (parser.state() == http::Parser::State::HeadComplete)
-                buffer.remove(0, parser.feed(buffer));
-            if (parser.state() == http::Parser::State::MessageComplete)
-                return parser.takeResponse();
-            if (parser.state() == http::Parser::State::Error
-                || socket.state() == QAbstractSocket::UnconnectedState
-                || clock.elapsed() >= timeoutMs)
-                return std::nullopt;
-            waitForActivity(int(timeoutMs - clock.elapsed()));
-        }
-    }
-
-    bool waitForClosed(int timeoutMs = 5000)
-    {
-        QElapsedTimer clock;
-        clock.start();
-        while (socket.state() != QAbstractSocket::UnconnectedState) {
-            buffer += socket.readAll();
-            if (clock.elapsed() >= timeoutMs)
-                return false;
-            waitForActivity(int(timeoutMs - clock.elapsed()));
-        }
-        buffer += socket.readAll();
-        return true;
-    }
-
-    QTcpSocket socket;
-    QByteArray buffer;
-};
-
-QByteArray handshakeRequest(QByteArrayView target = "/")
-{
-    return "GET " + target.toByteArray()
-        + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-          "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
-}
-
-struct Client
-{
-    explicit Client(const QUrl &url, const ClientOptions &options = {}) { ws.open(url, options); }
-    bool waitConnected() { return connected.count() > 0 || connected.wait(10000); }
-    bool waitClosed() { return closed.count() > 0 || closed.wait(10000); }
-    int closeCode() const { return closed.isEmpty() ? -1 : closed.at(0).at(0).toInt(); }
-    QString closeReason() const
-    {
-        return closed.isEmpty() ? QString() : closed.at(0).at(1).toString();
-    }
-
-    WebSocket ws;
-    QSignalSpy connected{&ws, &WebSocket::connected};
-    QSignalSpy texts{&ws, &WebSocket::textMessageReceived};
-    QSignalSpy closed{&ws, &WebSocket::closed};
-};
-
-void echo(WebSocket *ws)
-{
-    QObject::connect(ws, &WebSocket::textMessageReceived, ws,
-        [ws](const QString &text) { ws->sendTextMessage(text); });
-    QObject::connect(ws, &WebSocket::binaryMessageReceived, ws,
-        [ws](const QByteArray &bytes) { ws->sendBinaryMessage(bytes); });
-}
 
 // The close frame a server sends on close(): unmasked, 1001 and the reason (RFC 6455 §5.5.1).
 QByteArray goingAwayFrame()
@@ -270,7 +185,7 @@ private Q_SLOTS:
         QVERIFY(first.waitConnected());
         RawClient raw;
         QVERIFY(raw.connectTo(server.serverPort()));
-        raw.send(handshakeRequest());
+        raw.send(handshakeRequest("/"));
         const auto response = raw.readResponse();
         QVERIFY(response);
         QCOMPARE(response->status, 503);
@@ -298,7 +213,7 @@ private Q_SLOTS:
         QVERIFY(raw.connectTo(server.serverPort()));
         QElapsedTimer clock;
         clock.start();
-        const QByteArray request = handshakeRequest();
+        const QByteArray request = handshakeRequest("/");
         qsizetype sent = 0;
         QTimer trickle;
         QObject::connect(&trickle, &QTimer::timeout, [&] {
@@ -354,7 +269,7 @@ private Q_SLOTS:
         for (int i = 0; i < count; ++i) {
             clients.push_back(std::make_unique<RawClient>());
             QVERIFY(clients.back()->connectTo(server.serverPort()));
-            clients.back()->send(handshakeRequest());
+            clients.back()->send(handshakeRequest("/"));
             const auto response = clients.back()->readResponse();
             QVERIFY(response);
             QCOMPARE(response->status, 101);
@@ -383,7 +298,7 @@ private Q_SLOTS:
         QVERIFY(server.listen());
         RawClient raw;
         QVERIFY(raw.connectTo(server.serverPort()));
-        const QByteArray request = handshakeRequest();
+        const QByteArray request = handshakeRequest("/");
         raw.send(request.left(20));
         QTRY_COMPARE_WITH_TIMEOUT(raw.socket.bytesToWrite(), 0, 5000);
         // A full exchange on a second connection that starts after those bytes were sent: once
@@ -422,6 +337,58 @@ private Q_SLOTS:
         QCOMPARE(a.closeCode(), 1006); // no close frame
         QCOMPARE(b.closeCode(), 1006);
         QVERIFY(closed.count() == 1 || closed.wait(5000));
+    }
+
+    // Three text messages and the close (1000) in one write: the messages reach the
+    // application first, their echoes go out, then the echo of the close, then the TCP close
+    // (RFC 6455 §5.5.1); nothing is lost to the close that arrived with them.
+    void messagesArrivingWithTheCloseAreAnswered()
+    {
+        QStringList received;
+        Server server([&received](WebSocket *ws) {
+            QObject::connect(ws, &WebSocket::textMessageReceived, ws,
+                [&received](const QString &text) { received.append(text); });
+            echo(ws);
+        });
+        QVERIFY2(server.listen(), qPrintable(server.errorString()));
+
+        RawClient raw;
+        QVERIFY(raw.connectTo(server.serverPort()));
+        handshake::ClientRequestSpec spec;
+        spec.host = "127.0.0.1:" + QByteArray::number(server.serverPort());
+        const handshake::ClientRequestBuildResult request = handshake::buildClientRequest(spec);
+        QVERIFY2(request.ok(), request.error.constData());
+        raw.send(request.request.serialize());
+        const std::optional<http::Response> response = raw.readResponse();
+        QVERIFY(response);
+        const handshake::ServerResponseCheckResult accepted
+            = handshake::checkServerResponse(*response, request.request);
+        QVERIFY2(accepted.ok(), accepted.error.constData());
+        QVERIFY(raw.buffer.isEmpty());
+
+        raw.send(maskedTextFrame("one") + maskedTextFrame("two") + maskedTextFrame("three")
+            + maskedCloseFrame(1000));
+        QVERIFY2(raw.waitForClosed(10000), "the server kept the connection open");
+
+        // The server's frames: final, unmasked, payloads under 126 bytes (RFC 6455 §5.2).
+        QList<std::pair<int, QByteArray>> frames;
+        for (qsizetype at = 0; at < raw.buffer.size();) {
+            QVERIFY2(at + 2 <= raw.buffer.size(), raw.buffer.toHex(' ').constData());
+            const uchar first = uchar(raw.buffer.at(at));
+            const uchar second = uchar(raw.buffer.at(at + 1));
+            QVERIFY2((first & 0xf0) == 0x80 && second < 126, raw.buffer.toHex(' ').constData());
+            QVERIFY2(at + 2 + second <= raw.buffer.size(), raw.buffer.toHex(' ').constData());
+            frames.append({first & 0x0f, raw.buffer.mid(at + 2, second)});
+            at += 2 + second;
+        }
+        const QList<std::pair<int, QByteArray>> expected{
+            {0x1, "one"}, {0x1, "two"}, {0x1, "three"}};
+        QCOMPARE(frames.size(), 4);
+        QCOMPARE(frames.first(3), expected);
+        QCOMPARE(frames.at(3).first, 0x8);
+        QCOMPARE(frames.at(3).second.left(2), QByteArray("\x03\xe8", 2)); // 1000
+        QCOMPARE(received,
+            QStringList({QStringLiteral("one"), QStringLiteral("two"), QStringLiteral("three")}));
     }
 
     void waitForClosed()

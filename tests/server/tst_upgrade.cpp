@@ -3,6 +3,7 @@
 // qtws::upgrade() inside an http::Server whose Router serves ordinary HTTP routes and a
 // WebSocket route on one port; qtws::WebSocket clients, and raw sockets for what a well-behaved
 // client cannot send.
+#include "serverfixtures.h"
 #include "testcertificates.h"
 
 #include <QtWs/handshake.h>
@@ -26,126 +27,11 @@
 
 using namespace std::chrono_literals;
 using namespace qtws;
-
-namespace {
-
-// A raw client: writes bytes exactly as given, reads the response head with the project's
-// parser and keeps whatever follows it (WebSocket frames) in buffer. Every wait runs the event
-// loop (the server lives on this thread) and is bounded.
-class RawClient
-{
-public:
-    bool connectTo(quint16 port)
-    {
-        socket.connectToHost(QHostAddress(QHostAddress::LocalHost), port);
-        return socket.waitForConnected(5000);
-    }
-
-    void send(const QByteArray &bytes) { socket.write(bytes); }
-
-    void waitForActivity(int ms)
-    {
-        QEventLoop loop;
-        QObject::connect(&socket, &QIODevice::readyRead, &loop, &QEventLoop::quit);
-        QObject::connect(&socket, &QAbstractSocket::disconnected, &loop, &QEventLoop::quit);
-        QTimer::singleShot(ms, &loop, &QEventLoop::quit);
-        loop.exec();
-    }
-
-    std::optional<http::Response> readResponse(int timeoutMs = 5000)
-    {
-        http::Parser parser(http::Parser::Mode::Response);
-        parser.setRequestMethod("GET");
-        QElapsedTimer clock;
-        clock.start();
-        for (;;) {
-            buffer += socket.readAll();
-            buffer.remove(0, parser.feed(buffer));
-            if (parser.state() == http::Parser::State::HeadComplete)
-                buffer.remove(0, parser.feed(buffer));
-            if (parser.state() == http::Parser::State::MessageComplete)
-                return parser.takeResponse();
-            if (parser.state() == http::Parser::State::Error
-                || socket.state() == QAbstractSocket::UnconnectedState
-                || clock.elapsed() >= timeoutMs)
-                return std::nullopt;
-            waitForActivity(int(timeoutMs - clock.elapsed()));
-        }
-    }
-
-    // At least n bytes after the response head, within timeoutMs.
-    bool waitForBytes(qsizetype n, int timeoutMs = 5000)
-    {
-        QElapsedTimer clock;
-        clock.start();
-        while ((buffer += socket.readAll()).size() < n) {
-            if (socket.state() == QAbstractSocket::UnconnectedState || clock.elapsed() >= timeoutMs)
-                return false;
-            waitForActivity(int(timeoutMs - clock.elapsed()));
-        }
-        return true;
-    }
-
-    // True once the server closed the connection, within timeoutMs.
-    bool waitForClosed(int timeoutMs = 5000)
-    {
-        QElapsedTimer clock;
-        clock.start();
-        while (socket.state() != QAbstractSocket::UnconnectedState) {
-            buffer += socket.readAll();
-            if (clock.elapsed() >= timeoutMs)
-                return false;
-            waitForActivity(int(timeoutMs - clock.elapsed()));
-        }
-        return true;
-    }
-
-    QTcpSocket socket;
-    QByteArray buffer;
-};
-
-QByteArray handshakeRequest(QByteArrayView target = "/ws", QByteArrayView extra = {})
-{
-    return "GET " + target.toByteArray()
-        + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-          "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
-        + extra.toByteArray() + "\r\n";
-}
-
-// A client text frame (RFC 6455 §5.2, §5.3: masked), payload under 126 bytes.
-QByteArray maskedTextFrame(const QByteArray &payload)
-{
-    Q_ASSERT(payload.size() < 126);
-    const char mask[4] = {0x11, 0x22, 0x33, 0x44};
-    QByteArray frame;
-    frame.append(char(0x81)).append(char(0x80 | payload.size())).append(mask, 4);
-    for (qsizetype i = 0; i < payload.size(); ++i)
-        frame.append(char(payload.at(i) ^ mask[i % 4]));
-    return frame;
-}
-
-// A client WebSocket with spies on what a test looks at.
-struct Client
-{
-    explicit Client(const QUrl &url, const ClientOptions &options = {}) { ws.open(url, options); }
-    bool waitConnected() { return connected.count() > 0 || connected.wait(10000); }
-
-    WebSocket ws;
-    QSignalSpy connected{&ws, &WebSocket::connected};
-    QSignalSpy texts{&ws, &WebSocket::textMessageReceived};
-    QSignalSpy binaries{&ws, &WebSocket::binaryMessageReceived};
-    QSignalSpy closed{&ws, &WebSocket::closed};
-};
-
-void echo(WebSocket *ws)
-{
-    QObject::connect(ws, &WebSocket::textMessageReceived, ws,
-        [ws](const QString &text) { ws->sendTextMessage(text); });
-    QObject::connect(ws, &WebSocket::binaryMessageReceived, ws,
-        [ws](const QByteArray &bytes) { ws->sendBinaryMessage(bytes); });
-}
-
-} // namespace
+using qtws::test::Client;
+using qtws::test::echo;
+using qtws::test::handshakeRequest;
+using qtws::test::maskedTextFrame;
+using qtws::test::RawClient;
 
 class tst_Upgrade : public QObject
 {
@@ -244,7 +130,7 @@ private Q_SLOTS:
         QVERIFY(raw.connectTo(server->serverPort()));
         // One write: the request head and two frames, as a client that does not wait for the
         // 101 sends them. The server must not lose them in the HTTP layer's buffer.
-        raw.send(handshakeRequest() + maskedTextFrame("early") + maskedTextFrame("bird"));
+        raw.send(handshakeRequest("/ws") + maskedTextFrame("early") + maskedTextFrame("bird"));
         const auto response = raw.readResponse();
         QVERIFY(response);
         QCOMPARE(response->status, 101);
@@ -444,7 +330,7 @@ private Q_SLOTS:
         QElapsedTimer clock;
         clock.start();
         // One byte every 20 ms: the head would take far longer than the timeout.
-        const QByteArray request = handshakeRequest();
+        const QByteArray request = handshakeRequest("/ws");
         qsizetype sent = 0;
         QTimer trickle;
         QObject::connect(&trickle, &QTimer::timeout, [&] {
@@ -470,7 +356,7 @@ private Q_SLOTS:
         // Upgraded sockets keep counting against maxConnections.
         RawClient raw;
         QVERIFY(raw.connectTo(server->serverPort()));
-        raw.send(handshakeRequest());
+        raw.send(handshakeRequest("/ws"));
         const auto response = raw.readResponse();
         QVERIFY(response);
         QCOMPARE(response->status, 503);

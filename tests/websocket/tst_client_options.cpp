@@ -6,6 +6,7 @@
 #include "websocket/websocket_p.h"
 
 #include "peerprocess.h"
+#include "scriptedserver.h"
 #include "testcertificates.h"
 
 #include <QtWs/blocking.h>
@@ -35,8 +36,10 @@
 
 using namespace qtws;
 using namespace std::chrono_literals;
+using qtws::test::Peer;
 using qtws::test::PeerKind;
 using qtws::test::PeerProcess;
+using qtws::test::ScriptedServer;
 using qtws::test::TestCertificates;
 
 namespace {
@@ -47,104 +50,6 @@ QString s(const char *text)
 {
     return QString::fromUtf8(text);
 }
-
-struct Peer
-{
-    QTcpSocket *socket = nullptr;
-    http::Request request;
-    QByteArray leftover;
-};
-
-// Reads each client's request head with the project's parser, then runs the test's script.
-class ScriptedServer : public QObject
-{
-public:
-    std::function<void(Peer &)> script;
-    // Called on accept, before anything is read (e.g. to stop reading altogether).
-    std::function<bool(QTcpSocket *)> onAccept;
-    QList<QPointer<WebSocket>> adopted;
-    QList<http::Request> requests;
-
-    explicit ScriptedServer(const std::optional<QSslConfiguration> &tls = std::nullopt)
-    {
-        if (tls) {
-            auto *sslServer = new QSslServer(this);
-            sslServer->setSslConfiguration(*tls);
-            m_server = sslServer;
-        } else {
-            m_server = new QTcpServer(this);
-        }
-        QVERIFY(m_server->listen(QHostAddress::LocalHost));
-        connect(m_server, &QTcpServer::pendingConnectionAvailable, this, [this] {
-            while (QTcpSocket *socket = m_server->nextPendingConnection()) {
-                socket->setParent(this);
-                if (onAccept && !onAccept(socket))
-                    continue;
-                startReading(socket);
-            }
-        });
-    }
-
-    quint16 port() const { return m_server->serverPort(); }
-    QString scheme() const { return qobject_cast<QSslServer *>(m_server) ? s("wss") : s("ws"); }
-    QUrl url(const QString &path = s("/"), const QString &host = s("127.0.0.1")) const
-    {
-        return QUrl(s("%1://%2:%3%4").arg(scheme(), host).arg(port()).arg(path));
-    }
-
-    static http::Response write101(
-        QTcpSocket *socket, const http::Request &request, const http::Headers &extra = {})
-    {
-        const handshake::ClientRequestCheckResult check = handshake::checkClientRequest(request);
-        handshake::AcceptResponseSpec spec;
-        spec.key = check.key;
-        spec.extraHeaders = extra;
-        const handshake::AcceptResponseBuildResult built = handshake::buildAcceptResponse(spec);
-        socket->write(built.response.serialize());
-        return built.response;
-    }
-
-    static void redirect(QTcpSocket *socket, int status, const QByteArray &location,
-        const QByteArray &extraHeaderLines = {})
-    {
-        socket->write("HTTP/1.1 " + QByteArray::number(status) + " Redirect\r\nLocation: "
-            + location + "\r\n" + extraHeaderLines + "Content-Length: 0\r\n\r\n");
-        socket->disconnectFromHost();
-    }
-
-    WebSocket *accept(Peer &peer, const http::Headers &extra = {})
-    {
-        http::Response response = write101(peer.socket, peer.request, extra);
-        ServerSideSpec spec;
-        spec.socket = peer.socket;
-        spec.leftover = peer.leftover;
-        spec.request = peer.request;
-        spec.response = response;
-        WebSocket *ws = WebSocketPrivate::createServerSide(std::move(spec), this);
-        adopted.append(ws);
-        return ws;
-    }
-
-private:
-    void startReading(QTcpSocket *socket)
-    {
-        auto parser = std::make_shared<http::Parser>(http::Parser::Mode::Request);
-        auto connection = std::make_shared<QMetaObject::Connection>();
-        *connection = connect(socket, &QTcpSocket::readyRead, this, [=, this] {
-            const QByteArray data = socket->readAll();
-            const qsizetype used = parser->feed(data);
-            if (parser->state() != http::Parser::State::MessageComplete)
-                return;
-            disconnect(*connection);
-            Peer peer{socket, parser->takeRequest(), data.mid(used)};
-            requests.append(peer.request);
-            if (script)
-                script(peer);
-        });
-    }
-
-    QTcpServer *m_server = nullptr;
-};
 
 WebSocketError errorAt(const QSignalSpy &spy, int index = 0)
 {
@@ -166,8 +71,8 @@ public:
         server.script = [this](Peer &peer) {
             WebSocket *ws = server.accept(peer);
             auto *timer = new QTimer(ws);
-            QObject::connect(timer, &QTimer::timeout, ws,
-                [ws] { ws->sendTextMessage(QStringLiteral("tick")); });
+            QObject::connect(
+                timer, &QTimer::timeout, ws, [ws] { ws->sendTextMessage(QStringLiteral("tick")); });
             timer->start(50);
         };
         errors = std::make_unique<QSignalSpy>(&client, &WebSocket::errorOccurred);
@@ -211,8 +116,8 @@ ClientOptions shortTimeouts()
 }
 
 // Opens client to url and waits for the single error; returns it.
-WebSocketError openAndWaitForError(WebSocket &client, const QUrl &url,
-    const ClientOptions &options, qint64 *elapsedMs = nullptr)
+WebSocketError openAndWaitForError(
+    WebSocket &client, const QUrl &url, const ClientOptions &options, qint64 *elapsedMs = nullptr)
 {
     QSignalSpy errors(&client, &WebSocket::errorOccurred);
     QSignalSpy closed(&client, &WebSocket::closed);
@@ -310,7 +215,8 @@ void tst_ClientOptions::connectTimeoutCoversTls()
     const WebSocketError error = openAndWaitForError(
         client, QUrl(s("wss://127.0.0.1:%1/").arg(silent.serverPort())), options, &elapsed);
     QCOMPARE(error.kind(), WebSocketError::Kind::Timeout);
-    QVERIFY2(error.reason().contains(s("connect timeout after 400 ms")), qPrintable(error.reason()));
+    QVERIFY2(
+        error.reason().contains(s("connect timeout after 400 ms")), qPrintable(error.reason()));
     QVERIFY(elapsed >= 390);
     QCOMPARE(held.size(), 1); // TCP was up: the TLS handshake is what stalled
     healthy.verifyHealthyAndClose();
@@ -349,7 +255,8 @@ void tst_ClientOptions::readIdleTimeoutHalfHead()
     WebSocket client;
     const WebSocketError error = openAndWaitForError(client, server.url(), options);
     QCOMPARE(error.kind(), WebSocketError::Kind::Timeout);
-    QVERIFY2(error.reason().contains(s("read idle timeout after 400 ms")), qPrintable(error.reason()));
+    QVERIFY2(
+        error.reason().contains(s("read idle timeout after 400 ms")), qPrintable(error.reason()));
     healthy.verifyHealthyAndClose();
 }
 
@@ -373,7 +280,8 @@ void tst_ClientOptions::writeIdleTimeoutPeerNeverReads()
     QSignalSpy written(&client, &WebSocket::bytesWritten);
     const WebSocketError error = openAndWaitForError(client, server.url(), options);
     QCOMPARE(error.kind(), WebSocketError::Kind::Timeout);
-    QVERIFY2(error.reason().contains(s("write idle timeout after 400 ms")), qPrintable(error.reason()));
+    QVERIFY2(
+        error.reason().contains(s("write idle timeout after 400 ms")), qPrintable(error.reason()));
     QVERIFY(!written.isEmpty()); // it did write for a while
     healthy.verifyHealthyAndClose();
 }
@@ -398,7 +306,8 @@ void tst_ClientOptions::requestTimeoutAcrossSlowRedirects()
     const WebSocketError error
         = openAndWaitForError(client, server.url(s("/0")), options, &elapsed);
     QCOMPARE(error.kind(), WebSocketError::Kind::Timeout);
-    QVERIFY2(error.reason().contains(s("request timeout after 600 ms")), qPrintable(error.reason()));
+    QVERIFY2(
+        error.reason().contains(s("request timeout after 600 ms")), qPrintable(error.reason()));
     QVERIFY(elapsed >= 590);
     QVERIFY2(elapsed < 2'000, QByteArray::number(elapsed).constData());
     QCOMPARE(server.requests.size(), 3);
@@ -664,8 +573,7 @@ void tst_ClientOptions::redirectLoop()
         ScriptedServer::redirect(peer.socket, 302, peer.request.target == "/a" ? "/b" : "/a");
     };
     WebSocket client;
-    const WebSocketError error
-        = openAndWaitForError(client, server.url(s("/a")), shortTimeouts());
+    const WebSocketError error = openAndWaitForError(client, server.url(s("/a")), shortTimeouts());
     QCOMPARE(error.kind(), WebSocketError::Kind::HandshakeRefused);
     QVERIFY2(error.reason().contains(s("redirect loop")), qPrintable(error.reason()));
     const QString a = server.url(s("/a")).toDisplayString();
@@ -755,7 +663,7 @@ void tst_ClientOptions::cookiesAcrossRedirectAnd101()
             ScriptedServer::redirect(
                 peer.socket, 302, "/ws", "Set-Cookie: session=abc; Path=/\r\n");
         else
-            server.accept(peer, {{"Set-Cookie", "seen=yes; Path=/"}});
+            server.acceptWithHeaders(peer, {{"Set-Cookie", "seen=yes; Path=/"}});
     };
     QNetworkCookieJar jar;
     ClientOptions options = shortTimeouts();
@@ -869,9 +777,9 @@ void tst_ClientOptions::tlsClientCertificate()
         QSKIP(qPrintable(unavailable));
     // The python peer with --ca requires a client certificate signed by that CA.
     PeerProcess server(PeerKind::Python);
-    QVERIFY2(server.startServer({s("--mode"), s("echo"), s("--cert"),
-                 m_certs->server().certificatePath, s("--key"), m_certs->server().keyPath,
-                 s("--ca"), m_certs->ca().certificatePath}),
+    QVERIFY2(
+        server.startServer({s("--mode"), s("echo"), s("--cert"), m_certs->server().certificatePath,
+            s("--key"), m_certs->server().keyPath, s("--ca"), m_certs->ca().certificatePath}),
         qPrintable(server.diagnostics()));
     const QUrl url = server.url(s("/"), true);
     ClientOptions options = shortTimeouts();
@@ -952,12 +860,11 @@ void tst_ClientOptions::noProxyMatching_data()
     QTest::addColumn<bool>("bypass");
     QTest::newRow("* bypasses everything") << s("*") << s("example.com") << 80 << true;
     QTest::newRow("exact host") << s("example.com") << s("example.com") << 80 << true;
-    QTest::newRow("host is case-insensitive") << s("Example.COM") << s("example.com") << 80
-                                              << true;
-    QTest::newRow("subdomain of a listed host") << s("example.com") << s("a.b.example.com")
-                                                << 443 << true;
-    QTest::newRow("leading dot matches subdomains") << s(".example.com") << s("ws.example.com")
-                                                    << 80 << true;
+    QTest::newRow("host is case-insensitive") << s("Example.COM") << s("example.com") << 80 << true;
+    QTest::newRow("subdomain of a listed host")
+        << s("example.com") << s("a.b.example.com") << 443 << true;
+    QTest::newRow("leading dot matches subdomains")
+        << s(".example.com") << s("ws.example.com") << 80 << true;
     QTest::newRow("leading dot matches the domain itself")
         << s(".example.com") << s("example.com") << 80 << true;
     QTest::newRow("*.domain form") << s("*.example.com") << s("x.example.com") << 80 << true;
@@ -966,8 +873,8 @@ void tst_ClientOptions::noProxyMatching_data()
     QTest::newRow("other host") << s("example.com") << s("example.org") << 80 << false;
     QTest::newRow("list with spaces and commas")
         << s("foo.org, bar.net  example.com") << s("example.com") << 80 << true;
-    QTest::newRow("port given and equal") << s("example.com:8080") << s("example.com") << 8080
-                                          << true;
+    QTest::newRow("port given and equal")
+        << s("example.com:8080") << s("example.com") << 8080 << true;
     QTest::newRow("port given and different")
         << s("example.com:8080") << s("example.com") << 80 << false;
     QTest::newRow("IPv4 address") << s("127.0.0.1") << s("127.0.0.1") << 80 << true;

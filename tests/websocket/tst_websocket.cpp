@@ -1,6 +1,8 @@
 // Copyright (c) 2026 the qtws authors. SPDX-License-Identifier: MIT
 #include "websocket/websocket_p.h"
 
+#include "scriptedserver.h"
+
 #include <QtWs/conn.h>
 #include <QtWs/handshake.h>
 #include <QtWs/http/parser.h>
@@ -25,117 +27,13 @@
 #include <optional>
 
 using namespace qtws;
+using qtws::test::Peer;
+using qtws::test::ScriptedServer;
 using namespace std::chrono_literals;
 
 namespace {
 
 constexpr int waitMs = 10'000; // every wait is bounded; generous for sanitizer builds
-
-// A connection accepted by the ScriptedServer once the client's request head has arrived.
-struct Peer
-{
-    QTcpSocket *socket = nullptr;
-    http::Request request;
-    QByteArray leftover; // bytes after the request head
-};
-
-// A minimal in-test server: reads each client's request head with the project's HTTP parser,
-// then runs the test's script, which answers as the test needs (a correct 101, a refusal, a
-// wrong accept value, silence...) and then adopts the socket into a server-side WebSocket or
-// speaks raw bytes.
-class ScriptedServer : public QObject
-{
-public:
-    std::function<void(Peer &)> script;
-    QList<QPointer<WebSocket>> adopted;
-
-    // With a TLS configuration it is a wss:// server (QSslServer hands over sockets once their
-    // TLS handshake is done).
-    explicit ScriptedServer(const std::optional<QSslConfiguration> &tls = std::nullopt)
-    {
-        if (tls) {
-            auto *sslServer = new QSslServer(this);
-            sslServer->setSslConfiguration(*tls);
-            m_server = sslServer;
-        } else {
-            m_server = new QTcpServer(this);
-        }
-        QVERIFY(m_server->listen(QHostAddress::LocalHost));
-        connect(m_server, &QTcpServer::pendingConnectionAvailable, this, [this] {
-            while (QTcpSocket *socket = m_server->nextPendingConnection())
-                startReading(socket);
-        });
-    }
-
-    quint16 port() const { return m_server->serverPort(); }
-    QUrl url(const QString &path = QStringLiteral("/"),
-        const QString &authority = QStringLiteral("127.0.0.1")) const
-    {
-        const QString scheme
-            = qobject_cast<QSslServer *>(m_server) ? QStringLiteral("wss") : QStringLiteral("ws");
-        return QUrl(QStringLiteral("%1://%2:%3%4").arg(scheme, authority).arg(port()).arg(path));
-    }
-
-    // The correct 101 for request (optionally with a subprotocol), written to socket.
-    static http::Response write101(QTcpSocket *socket, const http::Request &request,
-        const QByteArray &subprotocol = {}, const QByteArray &trailing = {})
-    {
-        const handshake::ClientRequestCheckResult check = handshake::checkClientRequest(request);
-        Q_ASSERT(check.ok());
-        handshake::AcceptResponseSpec spec;
-        spec.key = check.key;
-        spec.subprotocol = subprotocol;
-        const handshake::AcceptResponseBuildResult built = handshake::buildAcceptResponse(spec);
-        Q_ASSERT(built.ok());
-        socket->write(built.response.serialize() + trailing);
-        return built.response;
-    }
-
-    // Answers with a 101 and hands the socket to a server-side WebSocket.
-    WebSocket *accept(Peer &peer, const QByteArray &subprotocol = {},
-        Conn::Options codecOptions = {}, std::chrono::milliseconds closeTimeout = 5'000ms)
-    {
-        http::Response response = write101(peer.socket, peer.request, subprotocol);
-        ServerSideSpec spec;
-        spec.socket = peer.socket;
-        spec.leftover = peer.leftover;
-        spec.request = peer.request;
-        spec.response = response;
-        spec.subprotocol = QString::fromUtf8(subprotocol);
-        spec.codecOptions = std::move(codecOptions);
-        spec.closeTimeout = closeTimeout;
-        WebSocket *ws = WebSocketPrivate::createServerSide(std::move(spec), this);
-        adopted.append(ws);
-        return ws;
-    }
-
-    WebSocket *waitForAdopted(int index = 0)
-    {
-        if (!QTest::qWaitFor([&] { return adopted.size() > index; }, waitMs))
-            return nullptr;
-        return adopted.at(index);
-    }
-
-private:
-    void startReading(QTcpSocket *socket)
-    {
-        socket->setParent(this);
-        auto parser = std::make_shared<http::Parser>(http::Parser::Mode::Request);
-        auto connection = std::make_shared<QMetaObject::Connection>();
-        *connection = connect(socket, &QTcpSocket::readyRead, this, [=, this] {
-            const QByteArray data = socket->readAll();
-            const qsizetype used = parser->feed(data);
-            if (parser->state() != http::Parser::State::MessageComplete)
-                return;
-            disconnect(*connection);
-            Peer peer{socket, parser->takeRequest(), data.mid(used)};
-            if (script)
-                script(peer);
-        });
-    }
-
-    QTcpServer *m_server = nullptr;
-};
 
 // The server echoes text as text and binary as binary.
 void echo(WebSocket *ws)
