@@ -42,6 +42,10 @@ struct ServerSideSpec
     std::chrono::milliseconds readIdle{0};
 };
 
+// Defined by concern: websocket.cpp (the I/O loop, dispatch, close and deadlines, the public
+// WebSocket methods), websocket_client.cpp (open(), hops, redirects, cookies, proxy and TLS
+// setup, the 101 check, upgrade()), websocket_keepalive.cpp, websocket_readpause.cpp
+// (setReadPaused) and websocket_serverside.cpp (createServerSide).
 class WebSocketPrivate
 {
 public:
@@ -137,6 +141,8 @@ public:
         qint64 sentMs;
     };
     QList<PendingPing> pings;
+    // Pings remembered for round-trip times; older ones are forgotten (their pongs report -1).
+    static constexpr qsizetype maxPendingPings = 64;
     QElapsedTimer clock;
 
     // Backpressure (setReadPaused). Once paused, this class reads the socket itself (queued on
