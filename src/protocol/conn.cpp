@@ -556,8 +556,8 @@ void Conn::Private::writeClose(quint16 code, QByteArrayView why)
     writeFrame(Opcode::Close, true, 0, QByteArrayView(body, 2 + reasonSize));
 }
 
-qint64 Conn::Private::sendMessage(
-    MessageType type, QByteArrayView payload, SendFlags flags, const char *function)
+qint64 Conn::Private::sendMessage(MessageType type, QByteArrayView payload, SendFlags flags,
+    const char *function, TextCheck check)
 {
     if (!canSend(function, true))
         return -1;
@@ -567,7 +567,9 @@ qint64 Conn::Private::sendMessage(
         return -1;
     }
     // RFC 6455 §5.6: text is UTF-8; the peer would fail the connection with 1007.
-    if (type == MessageType::Text && !Utf8Validator::isValidUtf8(payload)) {
+    Q_ASSERT(check == TextCheck::Validate || Utf8Validator::isValidUtf8(payload));
+    if (type == MessageType::Text && check == TextCheck::Validate
+        && !Utf8Validator::isValidUtf8(payload)) {
         qCWarning(lcProtocol, "Conn::%s: the text is not valid UTF-8", function);
         return -1;
     }
@@ -657,6 +659,12 @@ bool Conn::hasEvents() const
 qint64 Conn::sendText(QByteArrayView utf8, SendFlags flags)
 {
     return d->sendMessage(MessageType::Text, utf8, flags, "sendText");
+}
+
+qint64 Conn::sendEncodedText(QByteArrayView utf8, SendFlags flags)
+{
+    return d->sendMessage(
+        MessageType::Text, utf8, flags, "sendTextMessage", Private::TextCheck::AlreadyValid);
 }
 
 qint64 Conn::sendBinary(QByteArrayView data, SendFlags flags)

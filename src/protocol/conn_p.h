@@ -34,8 +34,9 @@ public:
     bool canSend(const char *function, bool dataFrame) const;
     void writeFrame(Opcode opcode, bool fin, quint8 rsv, QByteArrayView payload);
     void writeClose(quint16 code, QByteArrayView why);
-    qint64 sendMessage(
-        MessageType type, QByteArrayView payload, SendFlags flags, const char *function);
+    enum class TextCheck : quint8 { Validate, AlreadyValid };
+    qint64 sendMessage(MessageType type, QByteArrayView payload, SendFlags flags,
+        const char *function, TextCheck check = TextCheck::Validate);
     quint32 nextMaskKey();
 
     const Role role;

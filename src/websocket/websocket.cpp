@@ -450,7 +450,7 @@ qint64 WebSocket::sendTextMessage(const QString &message, SendFlags flags)
 {
     if (!d->checkOpen("sendTextMessage"))
         return -1;
-    const qint64 accepted = d->conn->sendText(message.toUtf8(), flags);
+    const qint64 accepted = d->conn->sendEncodedText(message.toUtf8(), flags);
     d->writeOutgoing();
     return accepted;
 }
