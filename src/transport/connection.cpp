@@ -172,9 +172,8 @@ void Connection::readTunnelResponse()
     const QByteArray statusLine = m_tunnelResponse.left(m_tunnelResponse.indexOf("\r\n"));
     const QList<QByteArray> parts = statusLine.split(' ');
     bool ok = false;
-    const int status = parts.size() >= 2 && parts.at(0).startsWith("HTTP/")
-        ? parts.at(1).toInt(&ok)
-        : 0;
+    const int status
+        = parts.size() >= 2 && parts.at(0).startsWith("HTTP/") ? parts.at(1).toInt(&ok) : 0;
     const QString line = QString::fromLatin1(statusLine.left(200));
     if (!ok) {
         failConnect(Failure::ProxyFailed,

@@ -40,8 +40,9 @@ bool entryMatches(QString entry, const QString &host, quint16 port)
     int entryPort = -1;
     const qsizetype colon = entry.lastIndexOf(QLatin1Char(':'));
     const bool bracketed = entry.startsWith(QLatin1Char('['));
-    if (colon > 0 && (bracketed ? entry.at(colon - 1) == QLatin1Char(']')
-                                : entry.indexOf(QLatin1Char(':')) == colon)) {
+    if (colon > 0
+        && (bracketed ? entry.at(colon - 1) == QLatin1Char(']')
+                      : entry.indexOf(QLatin1Char(':')) == colon)) {
         bool ok = false;
         const int value = entry.mid(colon + 1).toInt(&ok);
         if (!ok || value < 0 || value > 65535)

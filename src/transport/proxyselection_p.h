@@ -35,8 +35,8 @@ struct ProxySelection
 using EnvironmentLookup = std::function<QByteArray(const char *name)>;
 
 // The proxy for a connection to host:port; secure selects the https variables.
-ProxySelection proxyFromEnvironment(const QString &host, quint16 port, bool secure,
-    const EnvironmentLookup &environment = {});
+ProxySelection proxyFromEnvironment(
+    const QString &host, quint16 port, bool secure, const EnvironmentLookup &environment = {});
 
 // A proxy URL ("http://u:p@proxy:3128", "socks5h://proxy") as a QNetworkProxy.
 ProxySelection parseProxyUrl(const QString &url);

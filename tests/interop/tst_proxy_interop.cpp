@@ -65,14 +65,14 @@ public:
             return false;
         // Ready when it accepts: a bounded poll of TCP connects, no sleeping.
         return QTest::qWaitFor(
-            [&] {
-                if (process.state() != QProcess::Running)
-                    return true;
-                QTcpSocket probe;
-                probe.connectToHost(QHostAddress::LocalHost, port);
-                return probe.waitForConnected(200);
-            },
-            waitMs)
+                   [&] {
+                       if (process.state() != QProcess::Running)
+                           return true;
+                       QTcpSocket probe;
+                       probe.connectToHost(QHostAddress::LocalHost, port);
+                       return probe.waitForConnected(200);
+                   },
+                   waitMs)
             && process.state() == QProcess::Running;
     }
 
@@ -306,8 +306,8 @@ void tst_ProxyInterop::socks5WrongPassword()
     ProxyProcess proxy;
     QVERIFY2(startMicrosocks(proxy, true), qPrintable(proxy.output()));
     ClientOptions options = tlsOptions();
-    options.proxy =
-        QNetworkProxy(QNetworkProxy::Socks5Proxy, s("127.0.0.1"), proxy.port, s("user"), s("no"));
+    options.proxy
+        = QNetworkProxy(QNetworkProxy::Socks5Proxy, s("127.0.0.1"), proxy.port, s("user"), s("no"));
     const Outcome outcome = echoThrough(target(false), options);
     QVERIFY(!outcome.connected);
     QCOMPARE(outcome.error.kind(), WebSocketError::Kind::ProxyFailed);
@@ -321,8 +321,8 @@ void tst_ProxyInterop::environmentSelection()
         "all_proxy", "ALL_PROXY", "no_proxy", "NO_PROXY"};
     QHash<QByteArray, std::optional<QByteArray>> saved;
     for (const char *name : names) {
-        saved.insert(name, qEnvironmentVariableIsSet(name) ? std::optional(qgetenv(name))
-                                                           : std::nullopt);
+        saved.insert(
+            name, qEnvironmentVariableIsSet(name) ? std::optional(qgetenv(name)) : std::nullopt);
         qunsetenv(name);
     }
     const auto restore = qScopeGuard([&] {
