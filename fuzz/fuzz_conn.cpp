@@ -13,49 +13,14 @@
 //   - the bytes the codec produced parse back, in a fresh Conn of the other role, as valid
 //     frames: no Failure there.
 
+#include "conncontract.h"
+
 #include <QtWs/conn.h>
 
 #include <QtCore/QByteArray>
-#include <QtCore/QStringDecoder>
 
 #include <cstddef>
 #include <cstdint>
-
-namespace {
-
-void check(bool condition)
-{
-    if (!condition)
-        __builtin_trap();
-}
-
-void drain(qtws::Conn &conn, int &failures)
-{
-    while (std::optional<qtws::Event> event = conn.nextEvent()) {
-        check(failures == 0); // nothing is reported after a failure
-        switch (event->type) {
-        case qtws::Event::Type::Failure:
-            ++failures;
-            check(qtws::isSendableCloseCode(event->closeCode));
-            check(!event->reason.isEmpty());
-            check(event->reason.toUtf8().size() <= 123);
-            break;
-        case qtws::Event::Type::Close:
-            check(event->closeCode == 1005 || qtws::isSendableCloseCode(event->closeCode));
-            break;
-        case qtws::Event::Type::TextMessage: {
-            // Qt's own strict decoder must agree that the message is valid UTF-8.
-            QStringDecoder decoder(QStringDecoder::Utf8,
-                QStringDecoder::Flag::Stateless | QStringDecoder::Flag::ConvertInitialBom);
-            const QString text = decoder(event->payload);
-            check(!decoder.hasError());
-        } break;
-        default: break;
-        }
-    }
-}
-
-} // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -80,19 +45,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     uint32_t rng = 0x9e3779b9u ^ uint32_t(size);
     int step = 0;
     for (qsizetype offset = 0; offset < length;) {
-        qsizetype chunk = length - offset;
-        if (chunking == 1) {
-            chunk = 1;
-        } else if (chunking >= 2 && chunking <= 6) {
-            chunk = chunking;
-        } else if (chunking == 7) {
-            rng = rng * 1664525u + 1013904223u;
-            chunk = 1 + qsizetype((rng >> 16) % 40);
-        }
-        chunk = std::min(chunk, length - offset);
+        const qsizetype chunk = qtws::fuzz::nextChunkSize(chunking, rng, length - offset);
         conn.receive(QByteArrayView(input + offset, chunk));
         offset += chunk;
-        drain(conn, failures);
+        qtws::fuzz::drainAndCheck(conn, failures, options.limits.maxMessageSize);
         if (control & 0x80) {
             // The application keeps talking; misuse must be refused, never break the output.
             switch (step++ % 5) {
@@ -108,9 +64,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
         produced += conn.takeOutgoing();
     }
-    drain(conn, failures);
-    check(failures <= 1);
-    check(failures == 0 || conn.failed());
+    qtws::fuzz::drainAndCheck(conn, failures, options.limits.maxMessageSize);
+    qtws::fuzz::check(failures <= 1);
+    qtws::fuzz::check(failures == 0 || conn.failed());
     produced += conn.takeOutgoing();
 
     // What this codec wrote must be valid for the other side.
@@ -121,6 +77,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         role == qtws::Role::Client ? qtws::Role::Server : qtws::Role::Client, peerOptions);
     peer.receive(produced);
     while (std::optional<qtws::Event> event = peer.nextEvent())
-        check(event->type != qtws::Event::Type::Failure);
+        qtws::fuzz::check(event->type != qtws::Event::Type::Failure);
     return 0;
 }
