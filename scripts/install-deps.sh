@@ -9,8 +9,14 @@ packages=(
     cmake ninja-build ccache clang g++ libclang-rt-14-dev
     # libraries qtws links
     qt6-base-dev qt6-base-dev-tools libssl-dev zlib1g-dev
-    # benchmarks
-    libbenchmark-dev
+    # the QML module (qml/) and its Qt Quick tests, qmllint, the `qml` runtime; the Inspector
+    qt6-declarative-dev qt6-declarative-dev-tools qml-qt6 qml6-module-qtqml
+    qml6-module-qtqml-models qml6-module-qtqml-workerscript qml6-module-qtquick
+    qml6-module-qtquick-window qml6-module-qtquick-controls qml6-module-qtquick-layouts
+    qml6-module-qtquick-templates qml6-module-qtquick-shapes qml6-module-qtquick-dialogs
+    qml6-module-qttest qml6-module-qtwebsockets
+    # benchmarks (bench/compare: Boost.Beast's echo server beside qtws's)
+    libbenchmark-dev libboost-dev
     # interop tests: real peers (tests/interop/peers), TLS certificates, proxies
     python3 python3-websockets qt6-websockets-dev chromium curl openssl
     nginx-light tinyproxy microsocks
