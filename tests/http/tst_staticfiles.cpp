@@ -27,6 +27,9 @@ using HeaderList = QList<std::pair<QByteArray, QByteArray>>;
 //     fifo          a named pipe
 //   <base>/www-evil/secret.txt  <base>/secret.txt
 //   <base>/wwwlink → www        (a root reached through a symbolic link)
+// Every regular file is dated kOneDigitDay, but hello-17.txt (hello.txt's bytes), dated
+// kTwoDigitDay: the HTTP-date forms are checked for both kinds of day on every run, whatever the
+// date, the time zone or the locale of the machine.
 class tst_StaticFiles : public QObject
 {
     Q_OBJECT
@@ -57,10 +60,54 @@ private:
     QString m_root;
 };
 
+// Fixed instants in UTC: a day of one digit (asctime pads it to " 1") and of two.
+static const QDateTime kOneDigitDay(QDate(2022, 3, 1), QTime(7, 5, 9), Qt::UTC);
+static const QDateTime kTwoDigitDay(QDate(2021, 11, 17), QTime(23, 59, 58), Qt::UTC);
+
 static bool writeFile(const QString &path, const QByteArray &content)
 {
     QFile f(path);
     return f.open(QIODevice::WriteOnly) && f.write(content) == content.size();
+}
+
+static bool setModified(const QString &path, const QDateTime &time)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadWrite) && f.setFileTime(time, QFileDevice::FileModificationTime);
+}
+
+// The obsolete forms of RFC 9110 §5.6.7, written out by hand rather than with a QDateTime format
+// string, so that the field widths are the grammar's: rfc850-date has a two-digit day and year,
+// asctime-date a day padded with a space to two characters ("Mar  1").
+static const char *const kWeekdays[]
+    = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"};
+static const char *const kMonths[]
+    = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+
+static QByteArray timeOfDay(const QTime &t)
+{
+    return QByteArray::number(t.hour()).rightJustified(2, '0') + ':'
+        + QByteArray::number(t.minute()).rightJustified(2, '0') + ':'
+        + QByteArray::number(t.second()).rightJustified(2, '0');
+}
+
+static QByteArray rfc850Date(const QDateTime &time)
+{
+    const QDateTime utc = time.toUTC();
+    const QDate d = utc.date();
+    return QByteArray(kWeekdays[d.dayOfWeek() - 1]) + ", "
+        + QByteArray::number(d.day()).rightJustified(2, '0') + '-' + kMonths[d.month() - 1] + '-'
+        + QByteArray::number(d.year() % 100).rightJustified(2, '0') + ' ' + timeOfDay(utc.time())
+        + " GMT";
+}
+
+static QByteArray asctimeDate(const QDateTime &time)
+{
+    const QDateTime utc = time.toUTC();
+    const QDate d = utc.date();
+    return QByteArray(kWeekdays[d.dayOfWeek() - 1]).left(3) + ' ' + kMonths[d.month() - 1] + ' '
+        + QByteArray::number(d.day()).rightJustified(2, ' ') + ' ' + timeOfDay(utc.time()) + ' '
+        + QByteArray::number(d.year());
 }
 
 QByteArray tst_StaticFiles::dataBytes(int first, int last)
@@ -97,6 +144,11 @@ void tst_StaticFiles::initTestCase()
     QVERIFY(QFile::link(base + u"/secret.txt"_s, m_root + u"/escape-index/index.html"_s));
     QVERIFY(QFile::link(m_root, base + u"/wwwlink"_s));
     QCOMPARE(::mkfifo(QFile::encodeName(m_root + u"/fifo"_s).constData(), 0600), 0);
+    for (const char *file : {"index.html", "hello.txt", "style.css", "image.png", "data.bin",
+             "empty.txt", "a b.txt", "unknown.zzqx", "sub/index.html", "noindex/other.txt"})
+        QVERIFY(setModified(m_root + u'/' + QLatin1StringView(file), kOneDigitDay));
+    QVERIFY(writeFile(m_root + u"/hello-17.txt"_s, "Hello, world!\n"));
+    QVERIFY(setModified(m_root + u"/hello-17.txt"_s, kTwoDigitDay));
 }
 
 void tst_StaticFiles::resolve_data()
@@ -222,9 +274,8 @@ static QByteArray substitute(QByteArray value, const Response &plain)
 {
     const QDateTime modified = fromHttpDate(plain.headers.value("Last-Modified"));
     value.replace("$etag", plain.headers.value("ETag"));
-    value.replace(
-        "$lastModified850", modified.toString(u"dddd, dd-MMM-yy hh:mm:ss 'GMT'"_s).toLatin1());
-    value.replace("$lastModifiedAsc", modified.toString(u"ddd MMM d hh:mm:ss yyyy"_s).toLatin1());
+    value.replace("$lastModified850", rfc850Date(modified));
+    value.replace("$lastModifiedAsc", asctimeDate(modified));
     value.replace("$lastModified", plain.headers.value("Last-Modified"));
     value.replace("$later", toHttpDate(modified.addDays(1)));
     value.replace("$earlier", toHttpDate(modified.addSecs(-1)));
@@ -298,20 +349,42 @@ void tst_StaticFiles::serve_data()
         {{"If-None-Match", "\"a,b\""}}, 200, {}, hello);
     row("If-None-Match present makes If-Modified-Since ignored → 200", "GET", "/hello.txt",
         {{"If-None-Match", "\"other\""}, {"If-Modified-Since", "$lastModified"}}, 200, {}, hello);
-    row("If-Modified-Since equal to Last-Modified → 304", "GET", "/hello.txt",
-        {{"If-Modified-Since", "$lastModified"}}, 304, notModified, {});
-    row("If-Modified-Since later than the file → 304", "GET", "/hello.txt",
-        {{"If-Modified-Since", "$later"}}, 304, notModified, {});
-    row("If-Modified-Since older than the file → 200", "GET", "/hello.txt",
-        {{"If-Modified-Since", "$earlier"}}, 200, {}, hello);
-    row("If-Modified-Since in the RFC 850 form → 304", "GET", "/hello.txt",
-        {{"If-Modified-Since", "$lastModified850"}}, 304, notModified, {});
-    row("If-Modified-Since in the asctime form → 304", "GET", "/hello.txt",
-        {{"If-Modified-Since", "$lastModifiedAsc"}}, 304, notModified, {});
-    row("an invalid If-Modified-Since is ignored → 200", "GET", "/hello.txt",
-        {{"If-Modified-Since", "yesterday"}}, 200, {}, hello);
-    row("two If-Modified-Since fields are ignored → 200", "GET", "/hello.txt",
-        {{"If-Modified-Since", "$later"}, {"If-Modified-Since", "$later"}}, 200, {}, hello);
+    // The date rows run for a file dated on a one-digit day and one on a two-digit day.
+    // (clang 14 cannot capture structured bindings in a lambda, hence the pair.)
+    for (const auto &dayFile :
+        {std::pair{"/hello.txt", "day 1"}, std::pair{"/hello-17.txt", "day 17"}}) {
+        const auto dated = [&dayFile](const char *name, HeaderList request, int status,
+                               HeaderList expected, QByteArray body) {
+            QTest::addRow("%s (%s)", name, dayFile.second)
+                << QByteArray("GET") << QByteArray(dayFile.first) << request << status << expected
+                << body;
+        };
+        dated("If-Modified-Since equal to Last-Modified → 304",
+            {{"If-Modified-Since", "$lastModified"}}, 304, notModified, {});
+        dated("If-Modified-Since later than the file → 304", {{"If-Modified-Since", "$later"}}, 304,
+            notModified, {});
+        dated("If-Modified-Since older than the file → 200", {{"If-Modified-Since", "$earlier"}},
+            200, {}, hello);
+        dated("If-Modified-Since in the RFC 850 form → 304",
+            {{"If-Modified-Since", "$lastModified850"}}, 304, notModified, {});
+        dated("If-Modified-Since in the asctime form → 304",
+            {{"If-Modified-Since", "$lastModifiedAsc"}}, 304, notModified, {});
+        dated("an invalid If-Modified-Since is ignored → 200", {{"If-Modified-Since", "yesterday"}},
+            200, {}, hello);
+        dated("two If-Modified-Since fields are ignored → 200",
+            {{"If-Modified-Since", "$later"}, {"If-Modified-Since", "$later"}}, 200, {}, hello);
+    }
+    // The same dates as literals, so a formatting helper cannot agree with itself by mistake.
+    row("Last-Modified of a day-1 file is IMF-fixdate with 01", "GET", "/hello.txt", {}, 200,
+        {{"Last-Modified", "Tue, 01 Mar 2022 07:05:09 GMT"}}, hello);
+    row("Last-Modified of a day-17 file is IMF-fixdate with 17", "GET", "/hello-17.txt", {}, 200,
+        {{"Last-Modified", "Wed, 17 Nov 2021 23:59:58 GMT"}}, hello);
+    row("the asctime form of a day-1 date (\"Mar  1\") → 304", "GET", "/hello.txt",
+        {{"If-Modified-Since", "Tue Mar  1 07:05:09 2022"}}, 304, notModified, {});
+    row("the asctime form of a day-17 date → 304", "GET", "/hello-17.txt",
+        {{"If-Modified-Since", "Wed Nov 17 23:59:58 2021"}}, 304, notModified, {});
+    row("the RFC 850 form of a day-1 date → 304", "GET", "/hello.txt",
+        {{"If-Modified-Since", "Tuesday, 01-Mar-22 07:05:09 GMT"}}, 304, notModified, {});
 
     // RFC 9110 §14: single byte ranges.
     row("bytes=0-9 → 206 with Content-Range", "GET", "/data.bin", {{"Range", "bytes=0-9"}}, 206,
@@ -483,6 +556,10 @@ void tst_StaticFiles::httpDate_data()
         << QByteArray("Sunday, 06-Nov-94 08:49:37 GMT") << example;
     QTest::newRow("the asctime form is accepted")
         << QByteArray("Sun Nov  6 08:49:37 1994") << example;
+    QTest::newRow("asctime with a one-digit day not padded to two is refused")
+        << QByteArray("Sun Nov 6 08:49:37 1994") << QDateTime();
+    QTest::newRow("asctime with a two-digit day") << QByteArray(
+        "Wed Nov 17 23:59:58 2021") << QDateTime(QDate(2021, 11, 17), QTime(23, 59, 58), Qt::UTC);
     QTest::newRow("RFC 850 years below 70 are 20xx") << QByteArray(
         "Tuesday, 01-Jan-30 00:00:00 GMT") << QDateTime(QDate(2030, 1, 1), QTime(0, 0), Qt::UTC);
     QTest::newRow("HTTP-date is case-sensitive")
