@@ -4,6 +4,7 @@
 #   ./run.sh demo    install what is missing, build, run the main demo
 #   ./run.sh bench   install what is missing, build (preset release), run the microbenchmarks
 #   ./run.sh fuzz    run only the fuzz targets (60 s each; fuzz/README.md runs one longer)
+#   ./run.sh inspector [URL|SESSION]  build and start the Inspector GUI (docs/inspector.md)
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -104,6 +105,17 @@ bench)
     for b in build/release/bench/bench_*; do
         "$b" "$@"
     done
+    ;;
+inspector)
+    # The GUI needs a display; say so plainly before building anything (the binary checks too).
+    if [[ -z ${DISPLAY:-} && -z ${WAYLAND_DISPLAY:-} && -z ${QT_QPA_PLATFORM:-} ]]; then
+        echo "inspector: no display (neither DISPLAY nor WAYLAND_DISPLAY is set)." >&2
+        echo "Run it in a graphical session, over ssh -X, under xvfb-run, or offscreen with" >&2
+        echo "QT_QPA_PLATFORM=offscreen ./run.sh inspector" >&2
+        exit 2
+    fi
+    build release --target inspector
+    exec build/release/examples/inspector/inspector "$@"
     ;;
 fuzz)
     build ci

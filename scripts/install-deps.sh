@@ -15,6 +15,9 @@ packages=(
     qml6-module-qtquick-window qml6-module-qtquick-controls qml6-module-qtquick-layouts
     qml6-module-qtquick-templates qml6-module-qtquick-shapes qml6-module-qtquick-dialogs
     qml6-module-qttest qml6-module-qtwebsockets
+    # the Inspector (examples/inspector): Fusion style and dialogs (in the modules above), the
+    # fonts its views and offscreen screenshots use, the offscreen and xcb platform plugins
+    fonts-dejavu-core qt6-qpa-plugins
     # benchmarks (bench/compare: Boost.Beast's echo server beside qtws's)
     libbenchmark-dev libboost-dev
     # interop tests: real peers (tests/interop/peers), TLS certificates, proxies

@@ -16,7 +16,8 @@ namespace {
 // for every row the view creates while scrolling.
 constexpr int previewLines = 3;
 constexpr qsizetype previewTextBytes = 64 * 1024;
-constexpr qsizetype previewBinaryBytes = 48; // three hex-dump lines
+constexpr qsizetype previewBinaryBytes = 24; // three narrow hex-dump lines
+constexpr int previewBytesPerLine = 8; // fits a log row beside its other columns
 constexpr qsizetype detailBinaryBytes = 64 * 1024;
 
 // Control payloads are at most 125 bytes (RFC 6455 §5.5): text when they look like text.
@@ -64,7 +65,8 @@ QString LogModel::preview(const LogEntry &entry)
     case LogEntry::Kind::Text:
         return firstLines(formatText(entry.payload, previewTextBytes), previewLines);
     case LogEntry::Kind::Binary:
-        return firstLines(hexDump(entry.payload, previewBinaryBytes), previewLines);
+        return firstLines(
+            hexDump(entry.payload, previewBinaryBytes, previewBytesPerLine), previewLines);
     case LogEntry::Kind::Ping:
     case LogEntry::Kind::Pong: return controlPayloadText(entry.payload);
     case LogEntry::Kind::Close: return closeSummary(entry);

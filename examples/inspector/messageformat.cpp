@@ -42,17 +42,18 @@ std::optional<QString> prettyJson(QByteArrayView utf8)
     return pretty;
 }
 
-QString hexDump(QByteArrayView bytes, qsizetype maxBytes)
+QString hexDump(QByteArrayView bytes, qsizetype maxBytes, int bytesPerLine)
 {
+    const qsizetype perLine = qBound(1, bytesPerLine, 64);
     const qsizetype shown = qMin(bytes.size(), qMax<qsizetype>(maxBytes, 0));
     QString out;
     // 78 characters per line: 8 offset + 2 + 16 * 3 + 1 + 2 + 16 + 1 + newline.
-    out.reserve((shown / 16 + 2) * 80);
-    for (qsizetype line = 0; line < shown; line += 16) {
+    out.reserve((shown / perLine + 2) * (perLine * 4 + 16));
+    for (qsizetype line = 0; line < shown; line += perLine) {
         QString hex;
         QString ascii;
-        for (qsizetype i = 0; i < 16; ++i) {
-            if (i == 8)
+        for (qsizetype i = 0; i < perLine; ++i) {
+            if (i == 8 && perLine == 16)
                 hex += u' ';
             if (line + i < shown) {
                 const uchar byte = uchar(bytes[line + i]);

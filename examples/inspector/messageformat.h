@@ -18,9 +18,9 @@ std::optional<QString> prettyJson(QByteArrayView utf8);
 
 // The classic dump: offset, 16 bytes in hex (a gap after 8), then the printable ASCII of
 // those bytes ('.' for the rest), one line per 16 bytes. At most maxBytes are dumped; a final
-// line says how many were left out.
+// line says how many were left out. bytesPerLine 8 makes the narrow form a log row shows.
 //   00000000  68 65 6c 6c 6f 00 ff                              |hello..|
-QString hexDump(QByteArrayView bytes, qsizetype maxBytes = 4096);
+QString hexDump(QByteArrayView bytes, qsizetype maxBytes = 4096, int bytesPerLine = 16);
 
 // Parses what a person types as hex: pairs of hex digits, with optional whitespace, ':' or ','
 // between bytes and an optional 0x prefix per byte ("de ad 0xbe:ef"). std::nullopt with error

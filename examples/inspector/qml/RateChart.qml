@@ -44,6 +44,16 @@ Rectangle {
         return list;
     }
 
+    // The line closed along the baseline: the filled area under it.
+    function area(rates) {
+        const list = points(rates);
+        if (list.length === 0)
+            return list;
+        list.push(Qt.point(list[list.length - 1].x, plotY + plotH));
+        list.push(Qt.point(list[0].x, plotY + plotH));
+        return list;
+    }
+
     Repeater {
         model: 3
         delegate: Item {
@@ -69,6 +79,11 @@ Rectangle {
     }
     Shape {
         anchors.fill: parent
+        ShapePath {
+            strokeColor: "transparent"
+            fillColor: Qt.rgba(Theme.incoming.r, Theme.incoming.g, Theme.incoming.b, 0.18)
+            PathPolyline { path: root.area(root.rateIn) }
+        }
         ShapePath {
             strokeColor: Theme.incoming
             strokeWidth: 2

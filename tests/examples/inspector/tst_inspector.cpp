@@ -488,9 +488,10 @@ void tst_Inspector::clientExchange()
     composer->setMode(inspector::Composer::Mode::File);
     composer->setFilePath(QUrl::fromLocalFile(file).toString());
     QVERIFY(sendAndAwaitEcho());
-    QVERIFY(client->ping(u"are you there?"_qs));
     QVERIFY(!client->ping(QString(126, u'x'))); // RFC 6455 §5.5: at most 125 bytes
     QVERIFY(client->lastError().contains(u"125"_qs));
+    QVERIFY(client->ping(u"are you there?"_qs));
+    QCOMPARE(client->lastError(), QString()); // a success clears the last refusal
 
     const QStringList expected
         = {u"out text 16"_qs, u"in text 16"_qs, u"out text 60"_qs, u"in text 60"_qs,
@@ -502,10 +503,15 @@ void tst_Inspector::clientExchange()
     const int json = rowStartingWith(*log, u"in"_qs, u"text"_qs, u"{"_qs);
     QCOMPARE(rowAt(*log, json).preview, u"{\n    \"channels\": [\n        \"ticker\", …"_qs);
     const int binary = rowStartingWith(*log, u"in"_qs, u"binary"_qs, u"00000000  00 01"_qs);
+    QVERIFY(
+        LogModel::fullText(log->entryAt(binary))
+            .startsWith(
+                u"00000000  00 01 02 03 de ad be ef  48 65 6c 6c 6f 21 0a ff  |........Hello!..|"_qs));
     QCOMPARE(rowAt(*log, binary).kind, u"binary"_qs);
     QCOMPARE(rowAt(*log, binary).preview,
-        u"00000000  00 01 02 03 de ad be ef  48 65 6c 6c 6f 21 0a ff  |........Hello!..|\n"
-        "00000010  7f 80                                             |..|"_qs);
+        u"00000000  00 01 02 03 de ad be ef  |........|\n"
+        "00000008  48 65 6c 6c 6f 21 0a ff  |Hello!..|\n"
+        "00000010  7f 80                    |..|"_qs);
     const int fragmented = lastRowOf(*log, u"out"_qs, u"text"_qs);
     QCOMPARE(log->index(fragmented).data(LogModel::FragmentsRole).toInt(), 3);
     const int pong = lastRowOf(*log, u"in"_qs, u"pong"_qs);
