@@ -12,6 +12,7 @@
 #include "peerprocess.h"
 #include "peerscript.h"
 #include "session.h"
+#include "testcertificates.h"
 #include "theme.h"
 
 #include <QtCore/QDir>
@@ -124,6 +125,9 @@ private Q_SLOTS:
     void sessionRoundTrip();
     void commandLineTargets();
     void serverModeWithPythonClient();
+    void tlsServerAndClient();
+    void connectSettingsRefused_data();
+    void connectSettingsRefused();
     void floodStaysBounded();
 
 private:
@@ -531,6 +535,11 @@ void tst_Inspector::clientExchange()
     QQuickItem *detail = item("entryText");
     QVERIFY(detail);
     QTRY_VERIFY(detail->property("text").toString().contains(u"\"depth\": 20"_qs));
+    QGuiApplication::clipboard()->clear();
+    QVERIFY(QMetaObject::invokeMethod(
+        item("clientView")->property("logView").value<QQuickItem *>(), "copySelected"));
+    QVERIFY2(QGuiApplication::clipboard()->text().contains(u"← text 60 B\n{\n    \"channels\""_qs),
+        qPrintable(QGuiApplication::clipboard()->text()));
     composer->setMode(inspector::Composer::Mode::Json);
     composer->setText(u"{\"op\": \"unsubscribe\", \"channels\": [\"trades\"]}"_qs);
     screenshot(u"inspector-client.png"_qs);
@@ -821,6 +830,9 @@ void tst_Inspector::floodStaysBounded()
 
     QCOMPARE(log->count(), 10'000);
     QVERIFY(log->droppedCount() >= flood - 10'000);
+    QQuickItem *banner = item("dropBanner"); // the view says so
+    QVERIFY(banner);
+    QTRY_VERIFY(banner->property("text").toString().contains(u"older entries dropped"_qs));
     QCOMPARE(rowAt(*log, log->count() - 1).preview, u"{\n    \"tick\": 99999\n}"_qs);
     QVERIFY2(longestStall < 1000, qPrintable(QString::number(longestStall)));
     // Batched: far fewer insertions than messages (one per 50 ms flush, at most).
@@ -829,6 +841,94 @@ void tst_Inspector::floodStaysBounded()
     client->disconnectFromServer();
     QTRY_COMPARE(client->state(), u"closed"_qs);
     log->setMaxEntries(LogModel::defaultMaxEntries);
+}
+
+void tst_Inspector::tlsServerAndClient()
+{
+    // The server view on wss:// with a certificate, the client view trusting its CA file.
+    qtws::test::TestCertificates certificates;
+    QVERIFY2(certificates.isValid(), qPrintable(certificates.errorString()));
+    inspector::ServerController *server = m_app->server();
+    server->setPort(0);
+    server->setTls(true);
+    server->setCertificateFile(certificates.server().certificatePath);
+    server->setKeyFile(m_dir.filePath(u"missing.pem"_qs));
+    QVERIFY(!server->listen()); // a clear refusal, not a silent plain server
+    QVERIFY2(server->lastError().contains(u"missing.pem"_qs), qPrintable(server->lastError()));
+    server->setKeyFile(certificates.server().keyPath);
+    server->setEcho(true);
+    QVERIFY2(server->listen(), qPrintable(server->lastError()));
+    QVERIFY(server->serverUrl().startsWith(u"wss://127.0.0.1:"_qs));
+
+    inspector::ClientController *client = m_app->client();
+    client->abort();
+    client->setUrl(server->serverUrl());
+    client->setSubprotocols(QString());
+    client->setHeaders(QString());
+    client->setCaFile(certificates.ca().certificatePath);
+    QVERIFY(client->connectToServer());
+    QTRY_COMPARE(client->state(), u"open"_qs);
+    client->composer()->setMode(inspector::Composer::Mode::Text);
+    client->composer()->setText(u"over TLS"_qs);
+    QVERIFY(client->send());
+    QTRY_COMPARE(lastRowOf(*client->log(), u"in"_qs, u"text"_qs) >= 0, true);
+    client->disconnectFromServer();
+    QTRY_COMPARE(client->state(), u"closed"_qs);
+
+    // Without the CA the certificate is refused; with "ignore TLS errors" it is accepted.
+    client->setCaFile(QString());
+    QVERIFY(client->connectToServer());
+    QTRY_COMPARE(client->state(), u"closed"_qs);
+    QVERIFY2(client->status().contains(u"1015"_qs), qPrintable(client->status()));
+    client->setIgnoreTlsErrors(true);
+    QVERIFY(client->connectToServer());
+    QTRY_COMPARE(client->state(), u"open"_qs);
+    client->disconnectFromServer();
+    QTRY_COMPARE(client->state(), u"closed"_qs);
+    client->setIgnoreTlsErrors(false);
+    server->stop();
+    server->setTls(false);
+    server->setEcho(false);
+}
+
+void tst_Inspector::connectSettingsRefused_data()
+{
+    QTest::addColumn<QString>("url");
+    QTest::addColumn<QString>("headers");
+    QTest::addColumn<QString>("proxy");
+    QTest::addColumn<QString>("caFile");
+    QTest::addColumn<QString>("error");
+    QTest::newRow("not a WebSocket URL")
+        << u"ftp://host/"_qs << QString() << QString() << QString() << u"URL: expected"_qs;
+    QTest::newRow("a header line without a colon")
+        << u"ws://127.0.0.1:1/"_qs << u"X-Ok: 1\nbroken"_qs << QString() << QString()
+        << u"headers, line 2"_qs;
+    QTest::newRow("a proxy of an unknown scheme")
+        << u"ws://127.0.0.1:1/"_qs << QString() << u"ftp://p:1"_qs << QString()
+        << u"proxy: expected"_qs;
+    QTest::newRow("a proxy without a port")
+        << u"ws://127.0.0.1:1/"_qs << QString() << u"socks5://p"_qs << QString()
+        << u"proxy: expected"_qs;
+    QTest::newRow("a CA file without a certificate")
+        << u"ws://127.0.0.1:1/"_qs << QString() << QString() << u"/dev/null"_qs
+        << u"no PEM certificate"_qs;
+}
+
+void tst_Inspector::connectSettingsRefused()
+{
+    QFETCH(QString, url);
+    QFETCH(QString, headers);
+    QFETCH(QString, proxy);
+    QFETCH(QString, caFile);
+    QFETCH(QString, error);
+    inspector::ClientController client;
+    client.setUrl(url);
+    client.setHeaders(headers);
+    client.setProxy(proxy);
+    client.setCaFile(caFile);
+    QVERIFY(!client.connectToServer());
+    QVERIFY2(client.lastError().contains(error), qPrintable(client.lastError()));
+    QCOMPARE(client.state(), u"closed"_qs);
 }
 
 QTEST_MAIN(tst_Inspector)
