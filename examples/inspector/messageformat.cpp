@@ -1,6 +1,8 @@
 // Copyright (c) 2026 the qtws authors. SPDX-License-Identifier: MIT
 #include "messageformat.h"
 
+#include <QtWs/utf8text.h>
+
 #include <QtCore/QJsonDocument>
 #include <QtCore/QJsonParseError>
 
@@ -118,9 +120,9 @@ QString formatText(QByteArrayView utf8, qsizetype maxBytes)
     if (utf8.size() <= maxBytes) {
         if (std::optional<QString> pretty = prettyJson(utf8))
             return *pretty;
-        return QString::fromUtf8(utf8);
+        return qtws::textFromUtf8(utf8);
     }
-    return QString::fromUtf8(utf8.first(maxBytes))
+    return qtws::textFromUtf8(utf8.first(maxBytes))
         + QStringLiteral("\n… %1 more bytes not shown").arg(utf8.size() - maxBytes);
 }
 

@@ -6,6 +6,8 @@
 #include "logmodel.h"
 #include "servercontroller.h"
 
+#include <QtWs/utf8text.h>
+
 #include <QtCore/QDateTime>
 #include <QtCore/QFile>
 #include <QtCore/QJsonArray>
@@ -41,7 +43,7 @@ QJsonArray logToJson(const LogModel &log)
             {QStringLiteral("size"), entry.size},
         };
         if (storesAsText(entry.kind))
-            object.insert(keyText, QString::fromUtf8(entry.payload));
+            object.insert(keyText, qtws::textFromUtf8(entry.payload));
         else
             object.insert(keyBase64, QString::fromLatin1(entry.payload.toBase64()));
         if (entry.closeCode != 0)

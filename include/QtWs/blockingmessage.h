@@ -2,6 +2,7 @@
 #pragma once
 
 #include <QtWs/conn.h>
+#include <QtWs/utf8text.h>
 
 #include <QtCore/QByteArray>
 #include <QtCore/QString>
@@ -25,7 +26,7 @@ public:
 
     // A text message's text. For a binary message: its bytes decoded as UTF-8 (invalid sequences
     // replaced), for convenience with peers that send text as binary.
-    QString text() const { return isText() ? m_text : QString::fromUtf8(m_data); }
+    QString text() const { return isText() ? m_text : textFromUtf8(m_data); }
     // A binary message's bytes. For a text message: its UTF-8 encoding, as it was on the wire.
     QByteArray data() const { return isText() ? m_text.toUtf8() : m_data; }
 

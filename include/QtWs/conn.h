@@ -61,7 +61,7 @@ struct Event
         Pong, // payload: the pong's data
         Close, // the peer's close frame: closeCode (1005 if it had none) and reason
         Failure, // the connection failed: closeCode and reason why (sent in a close frame
-                 // unless this side had sent its close already)
+                 // as this event is pulled, unless this side had sent its close already)
     };
 
     Type type = Type::BinaryMessage;
@@ -141,7 +141,10 @@ public:
     // Pulling the peer's Close event queues the echo of it and moves state() to Closed: until
     // then the application may still answer the messages that arrived before the close (RFC
     // 6455 §5.5.1 lets an endpoint finish what it sends before answering), or answer the close
-    // with a code of its own by calling close().
+    // with a code of its own by calling close(). A Failure works the same way: every message
+    // completed before the offending frame comes first, in order, and may be answered; pulling
+    // the Failure queues the failure's close frame (RFC 6455 §7.1.7) and moves state() to
+    // Closed. failed() is true from the moment the failure is found.
     std::optional<Event> nextEvent();
     bool hasEvents() const;
 

@@ -1,5 +1,6 @@
 // Copyright (c) 2026 the qtws authors. SPDX-License-Identifier: MIT
 #include <QtWs/conn.h>
+#include <QtWs/utf8text.h>
 
 #include "protocol/conn_p.h"
 #include "protocol/logging_p.h"
@@ -56,9 +57,9 @@ QByteArray closeReasonBytes(const QString &why)
     return bytes;
 }
 
-// Makes room for `needed` bytes. Grows geometrically with what has arrived, but never beyond
-// `bound`, the size the frame headers announced so far: a forged length makes the codec wait
-// for bytes, never allocate memory the peer has not sent (RFC 6455 §10.4).
+// Makes room for `needed` bytes. Grows geometrically with what has arrived (so within a small
+// factor of it), and never beyond `bound`: a forged length makes the codec wait for bytes, never
+// allocate memory the peer has not sent (RFC 6455 §10.4).
 void reserveFor(QByteArray &buffer, qsizetype needed, qsizetype bound)
 {
     if (needed <= buffer.capacity())
@@ -287,7 +288,14 @@ void Conn::Private::consumePayload(const char *data, qsizetype size)
     };
     if (sink) {
         // Unmask straight from the input into the buffer the event will carry: one pass.
-        char *dst = growBy(*sink, size, frameStart + qsizetype(frame.payloadLength));
+        // The final frame bounds the buffer at its announced end; a frame that more fragments
+        // follow lets it grow geometrically up to the message limit, or a message in many
+        // small fragments would reallocate (and copy everything so far) once per fragment.
+        const qsizetype frameEnd = frameStart + qsizetype(frame.payloadLength);
+        const qsizetype bound = frame.fin || sink != &message
+            ? frameEnd
+            : qsizetype(std::max<qint64>(options.limits.maxMessageSize, frameEnd));
+        char *dst = growBy(*sink, size, bound);
         if (frame.masked)
             copyWithMask(dst, data, size, frame.maskKey, frameOffset);
         else
@@ -439,7 +447,7 @@ void Conn::Private::receiveClose()
     inputDone = true; // RFC 6455 §5.5.1: nothing follows a close frame
     inMessage = false;
     closeCode = code;
-    closeReason = QString::fromUtf8(why);
+    closeReason = textFromUtf8(why);
     Event &event = pushEvent(Event::Type::Close);
     event.opcode = Opcode::Close;
     event.closeCode = code;
@@ -479,14 +487,25 @@ void Conn::Private::fail(CloseCode code, QString why)
     inputDone = true;
     inMessage = false;
     closeCode = quint16(code);
-    closeReason = QString::fromUtf8(reasonBytes);
+    closeReason = textFromUtf8(reasonBytes);
     Event &event = pushEvent(Event::Type::Failure);
     event.closeCode = closeCode;
     event.reason = closeReason;
+    if (initiator == CloseInitiator::None && !closeSent)
+        initiator = CloseInitiator::Local;
+    // The close frame goes out when the application pulls this event (completeFailure), as the
+    // echo of a peer's close does: the messages that were complete before the offending frame
+    // (often in the same read) are delivered first, and replies to them go out before the close.
+    // Nothing a valid frame asked for is lost to the invalid one behind it. Input stops here.
+    failurePending = true;
+}
+
+// Sends the close frame of a failure (see fail) once its Failure event is pulled.
+void Conn::Private::completeFailure()
+{
+    failurePending = false;
     if (!closeSent) {
-        if (initiator == CloseInitiator::None)
-            initiator = CloseInitiator::Local;
-        writeClose(closeCode, reasonBytes);
+        writeClose(closeCode, closeReasonBytes(closeReason));
         closeSent = true;
     }
     state = State::Closed;
@@ -643,6 +662,8 @@ std::optional<Event> Conn::nextEvent()
     std::optional<Event> event(std::move(d->events[d->eventHead++]));
     if (event->type == Event::Type::Close && d->closeEchoPending)
         d->completeClose();
+    else if (event->type == Event::Type::Failure && d->failurePending)
+        d->completeFailure();
     if (d->eventHead == d->events.size()) {
         // Drained: clear() keeps the capacity for the next events.
         d->events.clear();

@@ -28,6 +28,7 @@ public:
     void receiveClose();
     void completeClose();
     void fail(CloseCode code, QString why);
+    void completeFailure();
     Event &pushEvent(Event::Type type);
 
     // --- output ---
@@ -52,6 +53,9 @@ public:
     // the application can still answer the messages that came before the close.
     bool closeEchoPending = false;
     bool failed = false;
+    // A failure was found but its Failure event not pulled yet: its close frame waits for it,
+    // so replies to the messages before the offending frame go out first.
+    bool failurePending = false;
     bool inputDone = false; // a close was received or the connection failed: ignore input
     quint16 closeCode = quint16(CloseCode::AbnormalClosure);
     QString closeReason;

@@ -3,6 +3,7 @@
 
 #include "server/logging_p.h"
 #include "server/server_p.h"
+#include "transport/halfclose_p.h"
 #include "transport/writequeue_p.h"
 
 #include <QtWs/http/response.h>
@@ -10,12 +11,6 @@
 
 #include <QtCore/QDateTime>
 #include <QtNetwork/QTcpSocket>
-
-#if defined(Q_OS_WIN)
-#include <winsock2.h>
-#else
-#include <sys/socket.h>
-#endif
 
 namespace qtws::http {
 
@@ -247,12 +242,7 @@ void ServerConnection::halfClose()
     // RFC 9112 §9.6: close the sending side only and keep reading until the client closes, so
     // that bytes it still sends (pipelined requests we will not answer) do not make the kernel
     // reset the connection, which could destroy the response before the client read it.
-    // QTcpSocket cannot half-close, so this is the one call straight to the socket API.
-#if defined(Q_OS_WIN)
-    ::shutdown(SOCKET(m_socket->socketDescriptor()), SD_SEND);
-#else
-    ::shutdown(int(m_socket->socketDescriptor()), SHUT_WR);
-#endif
+    transport::shutdownSending(m_socket);
     m_socket->readAll(); // discarded; onReadyRead() discards the rest
 }
 

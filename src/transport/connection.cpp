@@ -1,6 +1,7 @@
 // Copyright (c) 2026 the qtws authors. SPDX-License-Identifier: MIT
 #include "transport/connection_p.h"
 
+#include "transport/halfclose_p.h"
 #include "transport/logging_p.h"
 
 #include <QtCore/QMetaObject>
@@ -68,7 +69,11 @@ void Connection::setUpSocket(QTcpSocket *socket)
         m_deadlines.touch(Deadlines::Kind::WriteIdle);
         Q_EMIT bytesWritten(bytes);
     });
-    connect(m_writeQueue, &WriteQueue::drained, this, &Connection::drained);
+    connect(m_writeQueue, &WriteQueue::drained, this, [this] {
+        if (m_state == State::Closing && m_halfCloseWhenDrained)
+            halfClose();
+        Q_EMIT drained();
+    });
     connect(socket, &QIODevice::readyRead, this, &Connection::onReadyRead);
     connect(socket, &QAbstractSocket::errorOccurred, this, &Connection::onSocketError);
     connect(socket, &QAbstractSocket::disconnected, this, &Connection::onSocketDisconnected);
@@ -291,6 +296,12 @@ void Connection::readAvailable()
         const qint64 available = m_socket->bytesAvailable();
         if (available <= 0)
             return;
+        if (m_state == State::Closing) {
+            // Our side is done: what the peer still sends is read (so that closing the socket
+            // does not reset the connection) and dropped.
+            m_socket->skip(available);
+            continue;
+        }
         // resize() within the capacity reuses the allocation.
         m_readBuffer.resize(available);
         const qint64 got = m_socket->read(m_readBuffer.data(), available);
@@ -421,11 +432,38 @@ void Connection::closeAfterWrites()
     m_writeQueue->flush();
     m_state = State::Closing;
     if (m_pendingDelivery)
-        m_pendingDelivery = false; // nothing more will be read
-    // Waits for the socket's buffer to empty, then closes; disconnected() follows.
-    m_socket->disconnectFromHost();
-    if (m_socket && m_socket->state() == QAbstractSocket::UnconnectedState)
-        finish(m_lastError);
+        m_pendingDelivery = false; // nothing more will be delivered
+    if (qobject_cast<QSslSocket *>(m_socket)) {
+        // TLS ends with its close_notify, which QSslSocket sends after the pending data before
+        // closing; it has no half-close of its own. disconnected() follows.
+        m_socket->disconnectFromHost();
+        if (m_socket && m_socket->state() == QAbstractSocket::UnconnectedState)
+            finish(m_lastError);
+        return;
+    }
+    // Plain TCP (RFC 6455 §7.1.1): once everything queued is on the wire, send a FIN, read and
+    // drop until the peer's FIN, and only then close: disconnected() follows the peer's close.
+    // The owner bounds the wait (WebSocket's close timeout) and aborts past it.
+    if (m_writeQueue->bufferedAmount() == 0)
+        halfClose();
+    else
+        m_halfCloseWhenDrained = true; // the drained() handler half-closes
+}
+
+void Connection::halfClose()
+{
+    m_halfCloseWhenDrained = false;
+    if (!m_socket)
+        return;
+    if (m_socket->state() != QAbstractSocket::ConnectedState || !shutdownSending(m_socket)) {
+        // Nothing to half-close (the peer is gone, or no descriptor, as behind Qt's own
+        // proxy engines): close the ordinary way.
+        m_socket->disconnectFromHost();
+        if (m_socket && m_socket->state() == QAbstractSocket::UnconnectedState)
+            finish(m_lastError);
+        return;
+    }
+    readAvailable(); // what arrived already is dropped; later reads are dropped as they come
 }
 
 void Connection::abort()

@@ -37,7 +37,7 @@ public:
         Idle, // nothing started
         Connecting, // DNS, TCP connect, TLS handshake
         Connected, // bytes flow
-        Closing, // closeAfterWrites(): writing what is pending, then closing
+        Closing, // closeAfterWrites(): writing what is pending, then the FIN; reads are dropped
         Closed, // the socket is gone (peer EOF, reset, our close or abort)
     };
     Q_ENUM(State)
@@ -122,6 +122,7 @@ private:
     void failConnect(Failure failure, const QString &message);
     void finish(const QString &errorString);
     void releaseSocket();
+    void halfClose();
 
     QPointer<QTcpSocket> m_socket;
     WriteQueue *m_writeQueue = nullptr;
@@ -141,6 +142,8 @@ private:
     // adopt(): received() waits for deliverPending(), so the leftover bytes come first.
     bool m_pendingDelivery = false;
     bool m_disconnectPending = false;
+    // closeAfterWrites() on plain TCP: send the FIN once the write queue has drained.
+    bool m_halfCloseWhenDrained = false;
     // Depth of socket callbacks on the stack: the socket must outlive them.
     int m_inCallback = 0;
 };

@@ -8,6 +8,7 @@
 #include "websocket/logging_p.h"
 
 #include <QtWs/permessagedeflate.h>
+#include <QtWs/utf8text.h>
 
 #include <QtCore/QMetaObject>
 
@@ -134,7 +135,7 @@ bool WebSocketPrivate::dispatch(Event &event)
     switch (event.type) {
     case Event::Type::TextMessage:
         // The codec validated the UTF-8 (RFC 6455 §8.1) before reporting the message.
-        Q_EMIT q->textMessageReceived(QString::fromUtf8(event.payload));
+        Q_EMIT q->textMessageReceived(textFromUtf8(event.payload));
         break;
     case Event::Type::BinaryMessage: Q_EMIT q->binaryMessageReceived(event.payload); break;
     case Event::Type::Frame:

@@ -243,9 +243,13 @@ Conn::Options optionsWith(const Limits &limits)
     return options;
 }
 
+// What the application does with each message it pulls: nothing, or send it back (an echo
+// server, as RFC 6455 conformance suites drive one).
+enum class Reply : quint8 { None, Echo };
+
 // Feeds input in the given chunks, draining events after each, and records what came out.
 Transcript feed(Role role, const Conn::Options &options, const QByteArray &input,
-    const std::vector<qsizetype> &chunks)
+    const std::vector<qsizetype> &chunks, Reply reply = Reply::None)
 {
     Conn conn(role, options);
     QStringList events;
@@ -268,6 +272,12 @@ Transcript feed(Role role, const Conn::Options &options, const QByteArray &input
                     t.problem += QStringLiteral(" failed()/closeCode() disagree;");
             }
             events << describe(*e);
+            if (reply == Reply::Echo && e->type == Event::Type::TextMessage
+                && conn.sendText(e->payload) < 0)
+                t.problem += QStringLiteral(" the echo of a message was refused;");
+            if (reply == Reply::Echo && e->type == Event::Type::BinaryMessage
+                && conn.sendBinary(e->payload) < 0)
+                t.problem += QStringLiteral(" the echo of a message was refused;");
         }
         if (conn.hasEvents())
             t.problem += QStringLiteral(" hasEvents() after draining;");
@@ -306,22 +316,22 @@ std::vector<qsizetype> randomSplit(qsizetype size, std::mt19937 &rng)
 }
 
 // Whole, byte by byte and in five random splits: all must match expected.
-void checkAllSplits(
-    Role role, const Conn::Options &options, const QByteArray &input, const Transcript &expected)
+void checkAllSplits(Role role, const Conn::Options &options, const QByteArray &input,
+    const Transcript &expected, Reply reply = Reply::None)
 {
-    const Transcript whole = feed(role, options, input, {input.size()});
+    const Transcript whole = feed(role, options, input, {input.size()}, reply);
     QVERIFY2(whole == expected,
         qPrintable(QStringLiteral("whole input\n   got: %1\nwanted: %2")
                        .arg(whole.toString(), expected.toString())));
     std::vector<qsizetype> ones(size_t(input.size()), 1);
-    const Transcript byByte = feed(role, options, input, ones);
+    const Transcript byByte = feed(role, options, input, ones, reply);
     QVERIFY2(byByte == expected,
         qPrintable(QStringLiteral("one byte at a time\n   got: %1\nwanted: %2")
                        .arg(byByte.toString(), expected.toString())));
     std::mt19937 rng(testSeed() ^ quint32(qHash(input)));
     for (int i = 0; i < 5; ++i) {
         const std::vector<qsizetype> chunks = randomSplit(input.size(), rng);
-        const Transcript split = feed(role, options, input, chunks);
+        const Transcript split = feed(role, options, input, chunks, reply);
         QVERIFY2(split == expected,
             qPrintable(QStringLiteral("random split %1 (QTWS_TEST_SEED=%2)\n   got: %3\nwanted: %4")
                            .arg(i)
@@ -382,6 +392,9 @@ private Q_SLOTS:
     void rules_data();
     void rules();
 
+    void messagesBeforeAFailureAreAnswered_data();
+    void messagesBeforeAFailureAreAnswered();
+    void defaultLimitsLetOrdinaryFragmentingPeersThrough();
     void utf8FailureIsRaisedMidFrame();
     void oversizedFrameFailsFromItsHeaderAlone();
     void forgedLengthDoesNotAllocate();
@@ -623,6 +636,97 @@ void tst_Conn::rules()
     checkAllSplits(Role(role), optionsWith(limits), input, Transcript{events, output, final, {}});
 }
 
+// RFC 6455 §7.1.7 lets an endpoint fail the connection without losing what came before: every
+// message completed before the offending frame is delivered in order, an echo of it goes out,
+// and only then the failure's close frame. Each row is a valid text message (then a binary one,
+// then a ping, whose pong is automatic) followed in the same input by a frame that fails.
+void tst_Conn::messagesBeforeAFailureAreAnswered_data()
+{
+    QTest::addColumn<int>("role");
+    QTest::addColumn<QByteArray>("input");
+    QTest::addColumn<QString>("events");
+    QTest::addColumn<QString>("output");
+
+    // The ping comes first, so its automatic pong is queued before the echoes however the input
+    // is split.
+    const auto valid = [](Role to) -> QByteArray {
+        const auto f = to == Role::Server ? toServer : toClient;
+        return f(0x9, "p", true, 0, Length::Minimal) + f(0x1, "first", true, 0, Length::Minimal)
+            + f(0x2, "\x01\x02", true, 0, Length::Minimal);
+    };
+    const auto row = [&](const char *name, Role role, const QByteArray &bad, int code) {
+        QTest::newRow(name)
+            << int(role) << QByteArray(valid(role) + bad)
+            << QStringLiteral("Ping[1]:p | Text[5]:first | Binary[2]:0x0102 | Failure:%1").arg(code)
+            << QStringLiteral("Pong[1]:p | Data(1,1)[5]:first | Data(2,1)[2]:0x0102 | Close:%1")
+                   .arg(code);
+    };
+    const Role S = Role::Server;
+    const Role C = Role::Client;
+    row("server: then a reserved data opcode 3 → 1002", S, toServer(0x3, "x"), 1002);
+    row("server: then a reserved control opcode 11 → 1002", S, toServer(0xB, "x"), 1002);
+    row("server: then RSV1 without an extension → 1002", S, toServer(0x1, "x", true, Rsv1), 1002);
+    row("server: then RSV2 → 1002", S, toServer(0x1, "x", true, Rsv2), 1002);
+    row("server: then RSV3 on a ping → 1002", S, toServer(0x9, "x", true, Rsv3), 1002);
+    row("server: then a stray continuation → 1002", S, toServer(0x0, "x"), 1002);
+    row("server: then an unmasked frame → 1002", S, toClient(0x1, "x"), 1002);
+    row("server: then a fragmented ping → 1002", S, toServer(0x9, "x", false), 1002);
+    row("server: then a text frame inside a fragmented one → 1002", S,
+        toServer(0x1, "a", false) + toServer(0x1, "b"), 1002);
+    row("server: then invalid UTF-8 → 1007", S, toServer(0x1, "\xc0\xaf"), 1007);
+    row("server: then a close with code 999 → 1002", S, toServer(0x8, "\x03\xe7"), 1002);
+    row("client: then a reserved opcode 4 → 1002", C, toClient(0x4, "x"), 1002);
+    row("client: then RSV1 without an extension → 1002", C, toClient(0x2, "x", true, Rsv1), 1002);
+    row("client: then a stray continuation → 1002", C, toClient(0x0, "x"), 1002);
+    row("client: then a masked frame → 1002", C, toServer(0x1, "x"), 1002);
+}
+
+void tst_Conn::messagesBeforeAFailureAreAnswered()
+{
+    QFETCH(int, role);
+    QFETCH(QByteArray, input);
+    QFETCH(QString, events);
+    QFETCH(QString, output);
+    checkAllSplits(Role(role), optionsWith(Limits()), input,
+        Transcript{events, output, ClosedAfterWrite, {}}, Reply::Echo);
+}
+
+// Browsers and proxies fragment at 4–16 KiB; a message of maxMessageSize in 1 KiB fragments
+// must pass with the default Limits (16 MiB = 16,384 frames), both roles.
+void tst_Conn::defaultLimitsLetOrdinaryFragmentingPeersThrough()
+{
+    const QByteArray chunk(1024, 'a');
+    for (const Role role : {Role::Server, Role::Client}) {
+        Conn conn(role);
+        const auto f = role == Role::Server ? toServer : toClient;
+        const int frames = int(Limits().maxMessageSize / chunk.size());
+        QCOMPARE(frames, 16384);
+        QByteArray wire;
+        for (int i = 0; i < frames; ++i)
+            wire += f(i == 0 ? 0x1 : 0x0, chunk, i == frames - 1, 0, Length::Minimal);
+        conn.receive(wire);
+        const std::optional<Event> e = conn.nextEvent();
+        QVERIFY(e);
+        QCOMPARE(e->type, Event::Type::TextMessage);
+        QCOMPARE(e->payload.size(), Limits().maxMessageSize);
+        QVERIFY(!conn.nextEvent());
+        QCOMPARE(conn.state(), Conn::State::Open);
+    }
+    // Empty fragments stay bounded: one more frame than maxFragments fails with 1009.
+    Conn conn(Role::Server);
+    const int most = Limits().maxFragments;
+    QByteArray wire = toServer(0x2, "", false);
+    for (int i = 1; i < most; ++i)
+        wire += toServer(0x0, "", false);
+    conn.receive(wire);
+    QVERIFY(!conn.nextEvent());
+    conn.receive(toServer(0x0, "", false));
+    const std::optional<Event> e = conn.nextEvent();
+    QVERIFY(e);
+    QCOMPARE(e->type, Event::Type::Failure);
+    QCOMPARE(e->closeCode, quint16(1009));
+}
+
 // RFC 6455 §8.1 fail-fast: the 1007 comes with the bad byte, before the frame is complete.
 void tst_Conn::utf8FailureIsRaisedMidFrame()
 {
@@ -836,10 +940,12 @@ void tst_Conn::onlyControlFramesAfterSendingClose()
     QCOMPARE(conn.close(), qint64(-1));
     QVERIFY(conn.takeOutgoing().isEmpty());
 
-    // After a failure too.
+    // After a failure too, once its event was pulled (before that, replies to the messages
+    // that preceded the offending frame may still go out).
     Conn failed(Role::Server);
     failed.receive(toClient(0x1, "unmasked"));
     QVERIFY(failed.failed());
+    QVERIFY(failed.nextEvent());
     QTest::ignoreMessage(QtWarningMsg, closed);
     QCOMPARE(failed.sendText("x"), qint64(-1));
     // Once the peer's close was pulled the echo went; close() is refused.

@@ -6,6 +6,7 @@
 #include "common.h"
 #include "stdinreader.h"
 
+#include <QtWs/utf8text.h>
 #include <QtWs/websocket.h>
 
 #include <QtCore/QCommandLineParser>
@@ -162,7 +163,7 @@ private:
         if (m_settings.sendBinary)
             m_ws.sendBinaryMessage(line);
         else
-            m_ws.sendTextMessage(QString::fromUtf8(line));
+            m_ws.sendTextMessage(qtws::textFromUtf8(line));
         if (!m_inputPaused && m_ws.bufferedAmount() > sendQueueHigh) {
             m_inputPaused = true;
             m_input.setPaused(true);
