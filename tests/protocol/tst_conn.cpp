@@ -4,6 +4,8 @@
 // time and in random splits (seeded; set QTWS_TEST_SEED to replay a failure) and must give the
 // same events, the same output and the same final state each time.
 
+#include "badframes.h"
+
 #include <QtWs/conn.h>
 #include <QtWs/extension.h>
 
@@ -679,6 +681,15 @@ void tst_Conn::messagesBeforeAFailureAreAnswered_data()
     row("client: then RSV1 without an extension → 1002", C, toClient(0x2, "x", true, Rsv1), 1002);
     row("client: then a stray continuation → 1002", C, toClient(0x0, "x"), 1002);
     row("client: then a masked frame → 1002", C, toServer(0x1, "x"), 1002);
+    // The cases the QObject and interop tests share (tests/support/badframes.h), both roles.
+    for (const qtws::test::BadFrameCase &badCase : qtws::test::badFrameCases()) {
+        for (const Role role : {S, C}) {
+            const QByteArray name
+                = QByteArray(role == S ? "server" : "client") + ", shared case: " + badCase.name;
+            row(name.constData(), role, qtws::test::badFrameBytes(badCase, role == S),
+                badCase.closeCode);
+        }
+    }
 }
 
 void tst_Conn::messagesBeforeAFailureAreAnswered()

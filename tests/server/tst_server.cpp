@@ -353,34 +353,17 @@ private Q_SLOTS:
         QVERIFY2(server.listen(), qPrintable(server.errorString()));
 
         RawClient raw;
-        QVERIFY(raw.connectTo(server.serverPort()));
-        handshake::ClientRequestSpec spec;
-        spec.host = "127.0.0.1:" + QByteArray::number(server.serverPort());
-        const handshake::ClientRequestBuildResult request = handshake::buildClientRequest(spec);
-        QVERIFY2(request.ok(), request.error.constData());
-        raw.send(request.request.serialize());
-        const std::optional<http::Response> response = raw.readResponse();
-        QVERIFY(response);
-        const handshake::ServerResponseCheckResult accepted
-            = handshake::checkServerResponse(*response, request.request);
-        QVERIFY2(accepted.ok(), accepted.error.constData());
-        QVERIFY(raw.buffer.isEmpty());
+        QVERIFY(raw.connectAndUpgrade(server.serverPort()));
 
         raw.send(maskedTextFrame("one") + maskedTextFrame("two") + maskedTextFrame("three")
             + maskedCloseFrame(1000));
         QVERIFY2(raw.waitForClosed(10000), "the server kept the connection open");
 
         // The server's frames: final, unmasked, payloads under 126 bytes (RFC 6455 §5.2).
-        QList<std::pair<int, QByteArray>> frames;
-        for (qsizetype at = 0; at < raw.buffer.size();) {
-            QVERIFY2(at + 2 <= raw.buffer.size(), raw.buffer.toHex(' ').constData());
-            const uchar first = uchar(raw.buffer.at(at));
-            const uchar second = uchar(raw.buffer.at(at + 1));
-            QVERIFY2((first & 0xf0) == 0x80 && second < 126, raw.buffer.toHex(' ').constData());
-            QVERIFY2(at + 2 + second <= raw.buffer.size(), raw.buffer.toHex(' ').constData());
-            frames.append({first & 0x0f, raw.buffer.mid(at + 2, second)});
-            at += 2 + second;
-        }
+        QString error;
+        const QList<std::pair<int, QByteArray>> frames
+            = qtws::test::smallServerFrames(raw.buffer, &error);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
         const QList<std::pair<int, QByteArray>> expected{
             {0x1, "one"}, {0x1, "two"}, {0x1, "three"}};
         QCOMPARE(frames.size(), 4);

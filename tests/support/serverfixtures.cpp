@@ -1,5 +1,6 @@
 #include "serverfixtures.h"
 
+#include <QtWs/handshake.h>
 #include <QtWs/http/parser.h>
 
 #include <QtCore/QElapsedTimer>
@@ -53,6 +54,57 @@ bool RawClient::waitForBytes(qsizetype n, int timeoutMs)
         waitForActivity(int(timeoutMs - clock.elapsed()));
     }
     return true;
+}
+
+bool RawClient::connectAndUpgrade(quint16 port)
+{
+    if (!connectTo(port)) {
+        qWarning("cannot connect to 127.0.0.1:%u", unsigned(port));
+        return false;
+    }
+    handshake::ClientRequestSpec spec;
+    spec.host = "127.0.0.1:" + QByteArray::number(port);
+    const handshake::ClientRequestBuildResult request = handshake::buildClientRequest(spec);
+    if (!request.ok()) {
+        qWarning("cannot build the request: %s", request.error.constData());
+        return false;
+    }
+    send(request.request.serialize());
+    const std::optional<http::Response> response = readResponse();
+    if (!response) {
+        qWarning("no handshake response");
+        return false;
+    }
+    const handshake::ServerResponseCheckResult accepted
+        = handshake::checkServerResponse(*response, request.request);
+    if (!accepted.ok()) {
+        qWarning("handshake refused: %s", accepted.error.constData());
+        return false;
+    }
+    return buffer.isEmpty();
+}
+
+QList<std::pair<int, QByteArray>> smallServerFrames(const QByteArray &bytes, QString *error)
+{
+    QList<std::pair<int, QByteArray>> frames;
+    for (qsizetype at = 0; at < bytes.size();) {
+        const QString where = QStringLiteral(" at byte %1 of %2")
+                                  .arg(at)
+                                  .arg(QString::fromLatin1(bytes.toHex(' ')));
+        if (at + 2 > bytes.size()) {
+            *error = QStringLiteral("a cut frame header") + where;
+            return frames;
+        }
+        const uchar first = uchar(bytes.at(at));
+        const uchar second = uchar(bytes.at(at + 1));
+        if ((first & 0xf0) != 0x80 || second >= 126 || at + 2 + second > bytes.size()) {
+            *error = QStringLiteral("not a final, unmasked, small, whole frame") + where;
+            return frames;
+        }
+        frames.append({first & 0x0f, bytes.mid(at + 2, second)});
+        at += 2 + second;
+    }
+    return frames;
 }
 
 bool RawClient::waitForClosed(int timeoutMs)

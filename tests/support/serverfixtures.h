@@ -9,6 +9,7 @@
 
 #include <QtCore/QByteArray>
 #include <QtCore/QByteArrayView>
+#include <QtCore/QList>
 #include <QtCore/QUrl>
 #include <QtNetwork/QTcpSocket>
 #include <QtTest/QSignalSpy>
@@ -23,6 +24,9 @@ class RawClient
 {
 public:
     bool connectTo(quint16 port);
+    // connectTo() and a correct opening handshake, its 101 checked (RFC 6455 §4.1); the
+    // buffer is empty after it. False (and a warning saying why) otherwise.
+    bool connectAndUpgrade(quint16 port);
     void send(const QByteArray &bytes) { socket.write(bytes); }
     // Runs the event loop until the socket reports data or a disconnect, or ms passed.
     void waitForActivity(int ms);
@@ -46,6 +50,10 @@ QByteArray maskedFrame(quint8 opcode, const QByteArray &payload);
 QByteArray maskedTextFrame(const QByteArray &payload);
 // A client close frame with this status code and reason (RFC 6455 §5.5.1).
 QByteArray maskedCloseFrame(quint16 code, const QByteArray &reason = {});
+
+// The frames a server sent, in order (opcode, payload): each must be final, unmasked and under
+// 126 bytes (RFC 6455 §5.2), or *error says which is not and the list stops there.
+QList<std::pair<int, QByteArray>> smallServerFrames(const QByteArray &bytes, QString *error);
 
 // A client WebSocket with spies on what a test looks at.
 struct Client

@@ -1,6 +1,8 @@
 // Copyright (c) 2026 the qtws authors. SPDX-License-Identifier: MIT
 #include "websocket/websocket_p.h"
 
+#include "badframes.h"
+
 #include <QtWs/blocking.h>
 #include <QtWs/handshake.h>
 #include <QtWs/http/parser.h>
@@ -252,6 +254,8 @@ private Q_SLOTS:
     void openWithFunctionClosesWith1000WhenFThrows();
     void openWithFunctionEndsNormallyOnPeersNormalClose();
     void openWithFunctionKeepsTheProtocolErrorCode();
+    void messagesBeforeABadFrameAreReceivedFirst_data();
+    void messagesBeforeABadFrameAreReceivedFirst();
     void rangeForEndsOnNormalClose();
     void rangeForThrowsOnAbnormalClose_data();
     void rangeForThrowsOnAbnormalClose();
@@ -461,6 +465,43 @@ void tst_Blocking::openWithFunctionKeepsTheProtocolErrorCode()
     // The 1002 the I/O thread sent stands: open(f) did not replace it with 1000.
     QVERIFY(recorder->waitUntil([&] { return recorder->closed; }));
     QCOMPARE(recorder->read<int>([&] { return recorder->closeCode; }), 1002);
+}
+
+void tst_Blocking::messagesBeforeABadFrameAreReceivedFirst_data()
+{
+    QTest::addColumn<QByteArray>("bad");
+    QTest::addColumn<int>("closeCode");
+    for (const qtws::test::BadFrameCase &badCase : qtws::test::badFrameCases())
+        QTest::newRow(badCase.name)
+            << qtws::test::badFrameBytes(badCase, false) << int(badCase.closeCode);
+}
+
+// The messages that came before a protocol error are returned by receive(), in order and the
+// U+FEFF of a text kept; only then does receive() throw the error with its close code.
+void tst_Blocking::messagesBeforeABadFrameAreReceivedFirst()
+{
+    QFETCH(QByteArray, bad);
+    QFETCH(int, closeCode);
+    QByteArray bytes;
+    for (const qtws::test::RawFrame &frame : qtws::test::validMessagesBeforeTheBadFrame())
+        bytes += qtws::test::rawFrame(frame, false);
+    bytes += bad;
+    auto recorder = std::make_shared<Recorder>();
+    ServerThread server(
+        accepting(recorder, [bytes](WebSocket *, QTcpSocket *socket) { socket->write(bytes); }));
+    BlockingWebSocket ws = qtws::open(server.url());
+    QCOMPARE(ws.receive(wait).value().text(), QStringLiteral("first"));
+    QCOMPARE(ws.receive(wait).value().data(), QByteArray::fromHex("0102"));
+    QCOMPARE(ws.receive(wait).value().text(), QChar(0xFEFF) + QStringLiteral("BOM first"));
+    try {
+        ws.receive(wait);
+        QFAIL("receive after the valid messages did not throw");
+    } catch (const WebSocketError &error) {
+        QCOMPARE(error.kind(), WebSocketError::Kind::ProtocolError);
+        QCOMPARE(int(error.closeCode()), closeCode);
+    }
+    QVERIFY(recorder->waitUntil([&] { return recorder->closed; }));
+    QCOMPARE(recorder->read<int>([&] { return recorder->closeCode; }), closeCode);
 }
 
 void tst_Blocking::rangeForEndsOnNormalClose()

@@ -1,0 +1,237 @@
+// Copyright (c) 2026 the qtws authors. SPDX-License-Identifier: MIT
+//
+// qtws::Server facing a client that breaks the protocol (RFC 6455 §5, §7.4, §8.1): every
+// message completed before the offending frame reaches the handler and is answered, in order,
+// then the connection fails with the right close code; the close ends with a half-close that
+// waits for the client's FIN (§7.1.1), so no reset can destroy what the client has not read.
+#include "badframes.h"
+#include "serverfixtures.h"
+
+#include <QtWs/server.h>
+#include <QtWs/websocket.h>
+
+#include <QtCore/QDeadlineTimer>
+#include <QtCore/QEventLoop>
+#include <QtCore/QSocketNotifier>
+#include <QtCore/QTimer>
+#include <QtNetwork/QTcpSocket>
+#include <QtTest/QSignalSpy>
+#include <QtTest/QTest>
+
+#include <cerrno>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+using namespace qtws;
+using qtws::test::BadFrameCase;
+using qtws::test::RawClient;
+using qtws::test::RawFrame;
+
+namespace {
+
+// What a server handler records and echoes.
+struct Recorder
+{
+    QList<QVariant> messages; // QString for text, QByteArray for binary
+    QList<WebSocketError> errors;
+    QList<int> closeCodes;
+};
+
+Server::Handler recordingEcho(Recorder &recorder)
+{
+    return [&recorder](WebSocket *ws) {
+        qtws::test::echo(ws);
+        QObject::connect(ws, &WebSocket::textMessageReceived, ws,
+            [&recorder](const QString &text) { recorder.messages.append(text); });
+        QObject::connect(ws, &WebSocket::binaryMessageReceived, ws,
+            [&recorder](const QByteArray &bytes) { recorder.messages.append(bytes); });
+        QObject::connect(ws, &WebSocket::errorOccurred, ws,
+            [&recorder](const WebSocketError &error) { recorder.errors.append(error); });
+        QObject::connect(ws, &WebSocket::closed, ws,
+            [&recorder](quint16 code) { recorder.closeCodes.append(code); });
+    };
+}
+
+QByteArray validMessagesToServer()
+{
+    QByteArray bytes;
+    for (const RawFrame &frame : qtws::test::validMessagesBeforeTheBadFrame())
+        bytes += qtws::test::rawFrame(frame, true);
+    return bytes;
+}
+
+// A blocking-free POSIX client: the test needs to see the server's FIN and then keep writing,
+// which QTcpSocket (it closes itself at end of stream) cannot do.
+class PosixClient
+{
+public:
+    ~PosixClient()
+    {
+        if (m_fd >= 0)
+            ::close(m_fd);
+    }
+    bool connectTo(quint16 port)
+    {
+        m_fd = ::socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in address{};
+        address.sin_family = AF_INET;
+        address.sin_port = htons(port);
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        if (::connect(m_fd, reinterpret_cast<const sockaddr *>(&address), sizeof address) != 0)
+            return false;
+        return ::fcntl(m_fd, F_SETFL, O_NONBLOCK) == 0;
+    }
+    bool send(const QByteArray &bytes)
+    {
+        return ::send(m_fd, bytes.constData(), size_t(bytes.size()), MSG_NOSIGNAL)
+            == ssize_t(bytes.size());
+    }
+    // Reads, running the event loop (the server lives on this thread), until done(received),
+    // the end of the stream or a read error (errno in lastError); false on timeout.
+    template<typename Done>
+    bool readUntil(Done done, int timeoutMs)
+    {
+        QDeadlineTimer deadline(timeoutMs);
+        QSocketNotifier readable(qintptr(m_fd), QSocketNotifier::Read);
+        QEventLoop loop;
+        QObject::connect(&readable, &QSocketNotifier::activated, &loop, &QEventLoop::quit);
+        QTimer timer;
+        QObject::connect(&timer, &QTimer::timeout, &loop, &QEventLoop::quit);
+        while (!deadline.hasExpired()) {
+            char chunk[4096];
+            const ssize_t got = ::recv(m_fd, chunk, sizeof chunk, 0);
+            if (got > 0)
+                received.append(chunk, got);
+            else if (got == 0)
+                endOfStream = true;
+            else if (errno != EAGAIN && errno != EWOULDBLOCK)
+                lastError = errno;
+            if (endOfStream || lastError != 0 || done(received))
+                return true;
+            if (got < 0) {
+                timer.start(int(std::max<qint64>(deadline.remainingTime(), 1)));
+                loop.exec(); // until readable (the server wrote) or the deadline
+            }
+        }
+        return false;
+    }
+    void shutdownSending() { ::shutdown(m_fd, SHUT_WR); }
+    int fd() const { return m_fd; }
+    int pendingSocketError() const
+    {
+        int error = 0;
+        socklen_t size = sizeof error;
+        ::getsockopt(m_fd, SOL_SOCKET, SO_ERROR, &error, &size);
+        return error;
+    }
+
+    QByteArray received;
+    bool endOfStream = false;
+    int lastError = 0;
+
+private:
+    int m_fd = -1;
+};
+
+} // namespace
+
+class tst_ServerProtocolErrors : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    // The valid text, binary and U+FEFF-led text, then a bad frame, written whole, byte by byte
+    // and in random pieces: the handler gets the three messages (the U+FEFF kept), the client
+    // gets their echoes and then a close with the case's code (the FIN is checked by
+    // failingServerHalfClosesAndWaitsForTheClientsFin, as Qt reports a reset like a FIN).
+    void messagesBeforeABadFrameAreAnswered_data() { qtws::test::addBadFrameRows(true); }
+
+    void messagesBeforeABadFrameAreAnswered()
+    {
+        QFETCH(QByteArray, bad);
+        QFETCH(int, closeCode);
+        QFETCH(qtws::test::Split, split);
+
+        Recorder recorder;
+        Server server(recordingEcho(recorder));
+        QVERIFY2(server.listen(), qPrintable(server.errorString()));
+        RawClient raw;
+        QVERIFY(raw.connectAndUpgrade(server.serverPort()));
+        raw.socket.setSocketOption(QAbstractSocket::LowDelayOption, 1);
+
+        qtws::test::writeInPieces(&raw.socket, validMessagesToServer() + bad, split,
+            quint32(qHash(QByteArray(QTest::currentDataTag()))));
+        QVERIFY2(raw.waitForClosed(10000), "the server kept the connection open");
+
+        const QString withBom = QChar(0xFEFF) + QStringLiteral("BOM first");
+        QCOMPARE(recorder.messages,
+            QList<QVariant>({QStringLiteral("first"), QByteArray::fromHex("0102"), withBom}));
+        QString error;
+        const QList<std::pair<int, QByteArray>> frames
+            = qtws::test::smallServerFrames(raw.buffer, &error);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        QCOMPARE(frames.size(), 4);
+        QCOMPARE(frames.at(0), std::make_pair(0x1, QByteArray("first")));
+        QCOMPARE(frames.at(1), std::make_pair(0x2, QByteArray::fromHex("0102")));
+        QCOMPARE(frames.at(2), std::make_pair(0x1, withBom.toUtf8()));
+        QCOMPARE(frames.at(3).first, 0x8);
+        const QByteArray body = frames.at(3).second;
+        QVERIFY(body.size() >= 2);
+        QCOMPARE((uchar(body.at(0)) << 8) | uchar(body.at(1)), closeCode);
+
+        QTRY_COMPARE(recorder.closeCodes.size(), 1);
+        QCOMPARE(recorder.closeCodes.at(0), closeCode);
+        QCOMPARE(recorder.errors.size(), 1);
+        QCOMPARE(recorder.errors.at(0).kind(), WebSocketError::Kind::ProtocolError);
+        QCOMPARE(int(recorder.errors.at(0).closeCode()), closeCode);
+        QVERIFY(!recorder.errors.at(0).reason().isEmpty());
+    }
+
+    // RFC 6455 §7.1.1: after its close frame the server shuts down its sending side and reads
+    // until the client's FIN; it closes only then. A client that goes on writing after the
+    // server's FIN meets an open socket that drops its bytes, not a reset, and the server's
+    // WebSocket ends once the client closed (or after the close timeout).
+    void failingServerHalfClosesAndWaitsForTheClientsFin()
+    {
+        Recorder recorder;
+        Server server(recordingEcho(recorder));
+        QVERIFY2(server.listen(), qPrintable(server.errorString()));
+        PosixClient client;
+        QVERIFY(client.connectTo(server.serverPort()));
+        QVERIFY(client.send(qtws::test::handshakeRequest("/")));
+        QVERIFY(
+            client.readUntil([](const QByteArray &in) { return in.contains("\r\n\r\n"); }, 10000));
+        QVERIFY2(client.received.startsWith("HTTP/1.1 101"), client.received.constData());
+        client.received.clear();
+
+        QVERIFY(client.send(
+            qtws::test::maskedTextFrame("first") + qtws::test::rawFrame({0x83, {}}, true)));
+        QVERIFY(client.readUntil([](const QByteArray &) { return false; }, 10000));
+        QVERIFY2(client.endOfStream, "no FIN from the server");
+        QCOMPARE(client.lastError, 0);
+        QString error;
+        const QList<std::pair<int, QByteArray>> frames
+            = qtws::test::smallServerFrames(client.received, &error);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        QCOMPARE(frames.size(), 2);
+        QCOMPARE(frames.at(0), std::make_pair(0x1, QByteArray("first"))); // the echo
+        QCOMPARE(frames.at(1).first, 0x8);
+        QCOMPARE(frames.at(1).second.left(2), QByteArray::fromHex("03ea")); // 1002
+        // The server still holds the connection: it waits for the client's FIN.
+        QCOMPARE(recorder.closeCodes.size(), 0);
+
+        // Bytes after the server's FIN are read and dropped, not answered with a reset.
+        QVERIFY(client.send(QByteArray(64 * 1024, 'j')));
+        client.shutdownSending();
+        QTRY_COMPARE_WITH_TIMEOUT(recorder.closeCodes.size(), 1, 10000);
+        QCOMPARE(recorder.closeCodes.at(0), 1002);
+        QCOMPARE(client.pendingSocketError(), 0);
+        char byte = 0;
+        QCOMPARE(::recv(client.fd(), &byte, 1, 0), ssize_t(0));
+    }
+};
+
+QTEST_GUILESS_MAIN(tst_ServerProtocolErrors)
+#include "tst_server_protocolerrors.moc"

@@ -1,0 +1,114 @@
+// Copyright (c) 2026 the qtws authors. SPDX-License-Identifier: MIT
+//
+// A client qtws::WebSocket facing a server that breaks the protocol (RFC 6455 §5, §7.4, §8.1):
+// every message completed before the offending frame is delivered and can be answered, in
+// order, then the connection fails with the right close code and ends with a half-close.
+#include "badframes.h"
+#include "scriptedserver.h"
+
+#include <QtWs/conn.h>
+#include <QtWs/websocket.h>
+
+#include <QtNetwork/QTcpSocket>
+#include <QtTest/QSignalSpy>
+#include <QtTest/QTest>
+
+using namespace qtws;
+using qtws::test::BadFrameCase;
+using qtws::test::Peer;
+using qtws::test::RawFrame;
+using qtws::test::ScriptedServer;
+
+namespace {
+
+constexpr int waitMs = 10'000;
+
+} // namespace
+
+class tst_WebSocketProtocolErrors : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void messagesBeforeABadFrameAreAnswered_data();
+    void messagesBeforeABadFrameAreAnswered();
+};
+
+void tst_WebSocketProtocolErrors::messagesBeforeABadFrameAreAnswered_data()
+{
+    qtws::test::addBadFrameRows(false);
+}
+
+// The server writes a text, a binary and a U+FEFF-led text, then the bad frame: the client
+// application gets the three (the U+FEFF kept) and echoes them, the server reads the echoes and
+// then the close with the case's code, and the client's FIN.
+void tst_WebSocketProtocolErrors::messagesBeforeABadFrameAreAnswered()
+{
+    QFETCH(QByteArray, bad);
+    QFETCH(int, closeCode);
+    QFETCH(qtws::test::Split, split);
+
+    QByteArray valid;
+    for (const RawFrame &frame : qtws::test::validMessagesBeforeTheBadFrame())
+        valid += qtws::test::rawFrame(frame, false);
+    QByteArray fromClient;
+    bool clientFin = false;
+    ScriptedServer server;
+    server.script = [&](Peer &peer) {
+        QTcpSocket *socket = peer.socket;
+        socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+        connect(
+            socket, &QTcpSocket::readyRead, this, [&, socket] { fromClient += socket->readAll(); });
+        // Bytes that came while the script ran (no nested readyRead) are read here at the latest.
+        connect(socket, &QTcpSocket::disconnected, this, [&, socket] {
+            fromClient += socket->readAll();
+            clientFin = true;
+        });
+        ScriptedServer::write101(socket, peer.request);
+        writeInPieces(
+            socket, valid + bad, split, quint32(qHash(QByteArray(QTest::currentDataTag()))));
+    };
+
+    WebSocket client;
+    QList<QVariant> messages;
+    connect(&client, &WebSocket::textMessageReceived, this, [&](const QString &text) {
+        messages.append(text);
+        client.sendTextMessage(text);
+    });
+    connect(&client, &WebSocket::binaryMessageReceived, this, [&](const QByteArray &bytes) {
+        messages.append(bytes);
+        client.sendBinaryMessage(bytes);
+    });
+    QSignalSpy errors(&client, &WebSocket::errorOccurred);
+    QSignalSpy closed(&client, &WebSocket::closed);
+    client.open(server.url());
+    QVERIFY(closed.wait(waitMs) || closed.size() == 1);
+
+    const QString withBom = QChar(0xFEFF) + QStringLiteral("BOM first");
+    QCOMPARE(
+        messages, QList<QVariant>({QStringLiteral("first"), QByteArray::fromHex("0102"), withBom}));
+    QCOMPARE(errors.size(), 1);
+    const auto error = errors.at(0).at(0).value<WebSocketError>();
+    QCOMPARE(error.kind(), WebSocketError::Kind::ProtocolError);
+    QCOMPARE(int(error.closeCode()), closeCode);
+    QCOMPARE(closed.at(0).at(0).toInt(), closeCode);
+
+    // What the server read: the three echoes, then the close frame, then the client's FIN.
+    QTRY_VERIFY_WITH_TIMEOUT(clientFin, waitMs);
+    Conn decoder(Role::Server);
+    decoder.receive(fromClient);
+    QStringList events;
+    while (std::optional<Event> event = decoder.nextEvent()) {
+        if (event->type == Event::Type::Close)
+            events.append(QStringLiteral("close %1").arg(event->closeCode));
+        else
+            events.append(QString::fromLatin1(event->payload.toHex()));
+    }
+    QCOMPARE(events,
+        QStringList({QStringLiteral("6669727374"), QStringLiteral("0102"),
+            QString::fromLatin1(withBom.toUtf8().toHex()),
+            QStringLiteral("close %1").arg(closeCode)}));
+}
+
+QTEST_GUILESS_MAIN(tst_WebSocketProtocolErrors)
+#include "tst_websocket_protocolerrors.moc"
