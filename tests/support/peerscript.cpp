@@ -62,6 +62,16 @@ PeerScript &PeerScript::close(int code, const QString &reason)
     return step({{key("close"), code}, {key("reason"), reason}});
 }
 
+PeerScript &PeerScript::sendRaw(const QByteArray &bytes)
+{
+    return step({{key("send"), key("raw")}, {key("hex"), QString::fromLatin1(bytes.toHex())}});
+}
+
+PeerScript &PeerScript::expectTextBytes(const QByteArray &utf8)
+{
+    return step({{key("expect"), key("text")}, {key("hex"), QString::fromLatin1(utf8.toHex())}});
+}
+
 PeerScript &PeerScript::expectClose(int code, const QString &reason)
 {
     return step({{key("expect"), key("close")}, {key("code"), code}, {key("reason"), reason}});

@@ -22,11 +22,17 @@ public:
     PeerScript &sendText(const QString &content);
     PeerScript &sendBinary(qsizetype size);
     PeerScript &sendBinary(const QByteArray &bytes);
+    // Writes bytes to the connection as they are, past the peer library's framing (frames a
+    // library would never send; a client's must be masked already).
+    PeerScript &sendRaw(const QByteArray &bytes);
     // Waits for the next message; checks its type, its size and that it is pattern(size).
     PeerScript &expectText(qsizetype size);
     PeerScript &expectText(const QString &content);
     PeerScript &expectBinary(qsizetype size);
     PeerScript &expectBinary(const QByteArray &bytes);
+    // A text message of exactly these UTF-8 bytes (no decoding on the peer's side can hide a
+    // difference, such as a dropped U+FEFF).
+    PeerScript &expectTextBytes(const QByteArray &utf8);
     // Sends a ping with this payload and waits for the matching pong.
     PeerScript &ping(const QString &payload);
     // Starts the closing handshake and waits for the connection to close.

@@ -76,6 +76,7 @@ private Q_SLOTS:
     void echo();
     void multiByteUtf8();
     void fragmentsBothWays();
+    void aMessageInManySmallFragmentsPassesBothWays();
     void pingPong();
     void unsolicitedPong();
     void clientClosesWithCodeAndReason();
@@ -162,6 +163,36 @@ void tst_WebSocket::multiByteUtf8()
     QCOMPARE(client.sendTextMessage(message), qint64(message.toUtf8().size()));
     QVERIFY(texts.wait(waitMs));
     QCOMPARE(texts.at(0).at(0).toString(), message);
+}
+
+// A 4 MiB text in 1 KiB fragments (4,096 frames) is within the default limits in both roles:
+// maxFragments bounds per-frame overhead, not ordinary fragmenting peers (issue 11).
+void tst_WebSocket::aMessageInManySmallFragmentsPassesBothWays()
+{
+    ScriptedServer server;
+    QPointer<WebSocket> serverSide;
+    server.script = [&](Peer &peer) { serverSide = server.accept(peer); };
+    WebSocket client;
+    QVERIFY(openAndWait(client, server.url()));
+    QVERIFY(server.waitForAdopted());
+    QList<QByteArray> chunks;
+    QByteArray whole;
+    for (int i = 0; i < 4096; ++i) {
+        chunks.append(QByteArray(1024, char('a' + i % 26)));
+        whole += chunks.last();
+    }
+    QSignalSpy serverTexts(serverSide.data(), &WebSocket::textMessageReceived);
+    QSignalSpy clientTexts(&client, &WebSocket::textMessageReceived);
+    QSignalSpy clientErrors(&client, &WebSocket::errorOccurred);
+    QSignalSpy serverErrors(serverSide.data(), &WebSocket::errorOccurred);
+    QCOMPARE(client.sendFragments(MessageType::Text, chunks), qint64(whole.size()));
+    QVERIFY(serverTexts.wait(waitMs) || serverTexts.size() == 1);
+    QCOMPARE(serverTexts.at(0).at(0).toString().toLatin1(), whole);
+    QCOMPARE(serverSide->sendFragments(MessageType::Text, chunks), qint64(whole.size()));
+    QVERIFY(clientTexts.wait(waitMs) || clientTexts.size() == 1);
+    QCOMPARE(clientTexts.at(0).at(0).toString().toLatin1(), whole);
+    QCOMPARE(clientErrors.size(), 0);
+    QCOMPARE(serverErrors.size(), 0);
 }
 
 void tst_WebSocket::fragmentsBothWays()

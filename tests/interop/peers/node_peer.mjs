@@ -134,7 +134,11 @@ class Session {
     }
 
     async step(step) {
-        if ('send' in step) {
+        if (step.send === 'raw') {
+            // Bytes straight onto the connection, past the library's framing: how a test makes
+            // a real peer send frames no WebSocket library would (tests/support/badframes.h).
+            this.ws._socket.write(Buffer.from(step.hex, 'hex'));
+        } else if ('send' in step) {
             if (this.close)
                 throw new ExpectationFailed('cannot send: the connection is closed');
             this.ws.send(payload(step, step.send), { binary: step.send !== 'text' });

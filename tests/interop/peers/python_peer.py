@@ -95,7 +95,11 @@ class Session:
             await asyncio.wait_for(self.closed.wait(), self.timeout)
 
     async def step(self, step):
-        if "send" in step:
+        if step.get("send") == "raw":
+            # Bytes straight onto the connection, past the library's framing: how a test makes
+            # a real peer send frames no WebSocket library would (tests/support/badframes.h).
+            self.ws.transport.write(bytes.fromhex(step["hex"]))
+        elif "send" in step:
             await self.ws.send(payload(step, step["send"]))
         elif "ping" in step:
             waiter = await self.ws.ping(step["ping"].encode())
