@@ -1,0 +1,478 @@
+// Copyright (c) 2026 the qtws authors. SPDX-License-Identifier: MIT
+#include "qmlwebsocket.h"
+
+#include "binarypayload_p.h"
+#include "logging_p.h"
+#include "tlsfiles_p.h"
+
+#include <QtWs/closecode.h>
+#include <QtWs/websocket.h>
+
+#include <QtCore/QCoreApplication>
+#include <QtQml/QQmlEngine>
+
+#include <chrono>
+
+namespace qtws::qml {
+
+namespace {
+
+// RFC 6455 §5.5: control frame payloads are at most 125 bytes; §5.5.1: a close reason then at
+// most 123 (2 bytes go to the code).
+constexpr qsizetype maxControlPayload = 125;
+constexpr qsizetype maxCloseReason = 123;
+
+// Empty when url can be opened by a WebSocket, else why not.
+QString whyNotWebSocketUrl(const QUrl &url)
+{
+    if (!url.isValid())
+        return QStringLiteral("it is not a valid URL (%1)").arg(url.errorString());
+    const QString scheme = url.scheme().toLower();
+    if (scheme != QLatin1String("ws") && scheme != QLatin1String("wss")
+        && scheme != QLatin1String("http") && scheme != QLatin1String("https"))
+        return QStringLiteral("its scheme is not ws, wss, http or https");
+    if (url.host().isEmpty())
+        return QStringLiteral("it has no host");
+    return {};
+}
+
+QString urlForLog(const QUrl &url)
+{
+    return url.toDisplayString(QUrl::RemoveUserInfo);
+}
+
+std::chrono::milliseconds ms(int value)
+{
+    return std::chrono::milliseconds(qMax(0, value));
+}
+
+// The proxy property: empty → the environment (ClientOptions' default); http://, socks5:// or
+// socks5h:// with optional user:password; direct: (any form with that scheme) → none.
+bool proxyFromUrl(const QUrl &url, QNetworkProxy *proxy, QString *problem)
+{
+    if (url.isEmpty())
+        return true;
+    const QString scheme = url.scheme().toLower();
+    if (scheme == QLatin1String("direct")) {
+        *proxy = QNetworkProxy(QNetworkProxy::NoProxy);
+        return true;
+    }
+    QNetworkProxy::ProxyType type = QNetworkProxy::HttpProxy;
+    quint16 defaultPort = 8080;
+    if (scheme == QLatin1String("socks5") || scheme == QLatin1String("socks5h")) {
+        type = QNetworkProxy::Socks5Proxy;
+        defaultPort = 1080;
+    } else if (scheme != QLatin1String("http")) {
+        *problem = QStringLiteral("proxy %1: the scheme is not http, socks5, socks5h or direct")
+                       .arg(urlForLog(url));
+        return false;
+    }
+    if (url.host().isEmpty()) {
+        *problem = QStringLiteral("proxy %1 has no host").arg(urlForLog(url));
+        return false;
+    }
+    *proxy = QNetworkProxy(type, url.host(), quint16(url.port(defaultPort)), url.userName(),
+        url.password());
+    return true;
+}
+
+} // namespace
+
+QmlWebSocket::QmlWebSocket(QObject *parent) : QObject(parent) { }
+
+QmlWebSocket::QmlWebSocket(qtws::WebSocket *ws, QObject *parent)
+    : QObject(parent), m_serverSide(true), m_complete(true)
+{
+    m_url = ws->url();
+    for (const auto &[name, value] : ws->handshakeRequest().headers) {
+        const QString key = QString::fromLatin1(name).toLower();
+        const QString text = QString::fromLatin1(value);
+        // Repeated fields are joined as RFC 9110 §5.3 allows (Set-Cookie never comes from a
+        // client).
+        const QString previous = m_requestHeaders.value(key).toString();
+        m_requestHeaders.insert(key, previous.isEmpty() ? text : previous + u", " + text);
+    }
+    m_active = true;
+    attach(ws);
+    setNegotiated(ws->subprotocol(), ws->extensions());
+    m_status = Open;
+}
+
+QmlWebSocket::~QmlWebSocket()
+{
+    if (m_ws && !m_serverSide)
+        detachAndClose(quint16(CloseCode::GoingAway));
+}
+
+void QmlWebSocket::componentComplete()
+{
+    m_complete = true;
+    if (m_active)
+        open();
+}
+
+void QmlWebSocket::setUrl(const QUrl &url)
+{
+    if (url == m_url)
+        return;
+    if (m_serverSide) {
+        qCWarning(lcQml, "WebSocket: url cannot be set on a server-side WebSocket");
+        return;
+    }
+    if (!url.isEmpty()) {
+        if (const QString why = whyNotWebSocketUrl(url); !why.isEmpty()) {
+            qCWarning(lcQml, "WebSocket: url %s refused: %s; the url stays %s",
+                qPrintable(urlForLog(url)), qPrintable(why), qPrintable(urlForLog(m_url)));
+            return;
+        }
+    }
+    m_url = url;
+    Q_EMIT urlChanged();
+    // Qt's QML WebSocket reopens on a new url while active; so does this one.
+    if (m_active && m_complete)
+        open();
+}
+
+void QmlWebSocket::setActive(bool active)
+{
+    if (active == m_active)
+        return;
+    if (active && m_serverSide) {
+        qCWarning(lcQml, "WebSocket: a server-side WebSocket cannot be reopened");
+        return;
+    }
+    m_active = active;
+    Q_EMIT activeChanged(m_active);
+    if (!m_complete)
+        return;
+    if (m_active)
+        open();
+    else if (m_ws && (m_status == Connecting || m_status == Open))
+        m_ws->close(CloseCode::Normal);
+}
+
+void QmlWebSocket::setRequestedSubprotocols(const QStringList &subprotocols)
+{
+    if (subprotocols == m_requestedSubprotocols)
+        return;
+    m_requestedSubprotocols = subprotocols;
+    Q_EMIT requestedSubprotocolsChanged();
+}
+
+void QmlWebSocket::setRequestHeaders(const QVariantMap &headers)
+{
+    if (headers == m_requestHeaders)
+        return;
+    if (m_serverSide) {
+        qCWarning(lcQml, "WebSocket: requestHeaders of a server-side WebSocket are read-only");
+        return;
+    }
+    m_requestHeaders = headers;
+    Q_EMIT requestHeadersChanged();
+}
+
+bool QmlWebSocket::makeOptions(ClientOptions &options, QString *problem) const
+{
+    for (auto it = m_requestHeaders.cbegin(); it != m_requestHeaders.cend(); ++it) {
+        // A list value sends the field once per element.
+        const QVariantList values = it.value().metaType() == QMetaType::fromType<QVariantList>()
+            ? it.value().toList()
+            : QVariantList{it.value()};
+        for (const QVariant &value : values)
+            options.headers.append(it.key().toLatin1(), value.toString().toUtf8());
+    }
+    options.subprotocols = m_requestedSubprotocols;
+    options.deflate.enabled = m_compression;
+    options.insecureSkipTlsVerification = m_ignoreSslErrors;
+    for (const QUrl &file : m_caCertificateFiles) {
+        const QList<QSslCertificate> certificates = readCertificates(file, problem);
+        if (certificates.isEmpty())
+            return false;
+        options.caCertificates += certificates;
+    }
+    options.peerVerifyName = m_peerVerifyName;
+    if (!proxyFromUrl(m_proxy, &options.proxy, problem))
+        return false;
+    options.keepaliveInterval = ms(m_keepaliveInterval);
+    options.keepaliveTimeout = ms(m_keepaliveTimeout);
+    options.timeouts.connect = ms(m_connectTimeout);
+    options.timeouts.request = ms(m_handshakeTimeout);
+    options.timeouts.readIdle = ms(m_readIdleTimeout);
+    options.timeouts.close = ms(m_closeTimeout);
+    options.limits.maxMessageSize = m_maxMessageSize;
+    options.limits.maxFrameSize = m_maxFrameSize;
+    options.limits.maxFragments = m_maxFragments;
+    options.maxRedirects = m_maxRedirects;
+    return true;
+}
+
+void QmlWebSocket::open()
+{
+    if (m_ws)
+        detachAndClose(quint16(CloseCode::Normal));
+    m_failed = false;
+    setErrorString({});
+    setError({});
+    setCloseInfo(0, {});
+    setNegotiated({}, {});
+    if (m_roundTripTime != -1) {
+        m_roundTripTime = -1;
+        Q_EMIT roundTripTimeChanged();
+    }
+    if (m_url.isEmpty()) {
+        failBeforeOpen(WebSocketError::Kind::InvalidUrl, QStringLiteral("no url to open"));
+        return;
+    }
+    ClientOptions options;
+    QString problem;
+    if (!makeOptions(options, &problem)) {
+        failBeforeOpen(WebSocketError::Kind::InvalidOptions, problem);
+        return;
+    }
+    auto *ws = new qtws::WebSocket(this);
+    attach(ws);
+    setStatus(Connecting);
+    ws->open(m_url, options);
+}
+
+void QmlWebSocket::attach(qtws::WebSocket *ws)
+{
+    m_ws = ws;
+    connect(ws, &qtws::WebSocket::stateChanged, this, &QmlWebSocket::onStateChanged);
+    connect(ws, &qtws::WebSocket::errorOccurred, this, &QmlWebSocket::onErrorOccurred);
+    connect(ws, &qtws::WebSocket::closed, this, &QmlWebSocket::onClosed);
+    connect(ws, &qtws::WebSocket::textMessageReceived, this, &QmlWebSocket::textMessageReceived);
+    connect(
+        ws, &qtws::WebSocket::binaryMessageReceived, this, &QmlWebSocket::binaryMessageReceived);
+    connect(ws, &qtws::WebSocket::pingReceived, this, &QmlWebSocket::pingReceived);
+    connect(ws, &qtws::WebSocket::pongReceived, this,
+        [this](const QByteArray &payload, qint64 rtt) { Q_EMIT pong(rtt, payload); });
+    connect(ws, &qtws::WebSocket::roundTripTimeChanged, this, [this](qint64 rtt) {
+        if (rtt == m_roundTripTime)
+            return;
+        m_roundTripTime = rtt;
+        Q_EMIT roundTripTimeChanged();
+    });
+    connect(ws, &qtws::WebSocket::bytesWritten, this, &QmlWebSocket::updateBufferedAmount);
+}
+
+// Lets the current connection finish on its own: it is closed with code (when still open) and
+// deleted once closed, and nothing it emits reaches this object any more.
+void QmlWebSocket::detachAndClose(quint16 code)
+{
+    qtws::WebSocket *ws = m_ws;
+    m_ws = nullptr;
+    disconnect(ws, nullptr, this, nullptr);
+    if (ws->state() == qtws::WebSocket::State::Closed || QCoreApplication::closingDown()) {
+        delete ws;
+        return;
+    }
+    // The application object outlives every QML object, so a connection whose close is still
+    // in flight at exit is deleted with it rather than leaked.
+    ws->setParent(QCoreApplication::instance());
+    connect(ws, &qtws::WebSocket::closed, ws, &QObject::deleteLater);
+    ws->close(CloseCode(code));
+}
+
+void QmlWebSocket::onStateChanged()
+{
+    switch (m_ws->state()) {
+    case qtws::WebSocket::State::Connecting: setStatus(Connecting); break;
+    case qtws::WebSocket::State::Open:
+        // Before statusChanged(Open), so that a handler there reads what was negotiated.
+        setNegotiated(m_ws->subprotocol(), m_ws->extensions());
+        setStatus(Open);
+        break;
+    case qtws::WebSocket::State::Closing: setStatus(Closing); break;
+    case qtws::WebSocket::State::Closed: break; // onClosed(), with the close code
+    }
+}
+
+void QmlWebSocket::onErrorOccurred(const WebSocketError &error)
+{
+    m_failed = true;
+    setErrorString(error.toString());
+    setError(error);
+}
+
+void QmlWebSocket::onClosed(int code, const QString &reason)
+{
+    // A completed close handshake is not an error, but error() still tells who closed.
+    if (!m_failed && m_ws)
+        setError(m_ws->error());
+    setCloseInfo(code, reason);
+    updateBufferedAmount();
+    setStatus(m_failed ? Error : Closed);
+    if (m_active && !m_serverSide) {
+        m_active = false;
+        Q_EMIT activeChanged(false);
+    }
+}
+
+void QmlWebSocket::failBeforeOpen(WebSocketError::Kind kind, const QString &reason)
+{
+    qCWarning(lcQml, "WebSocket: cannot open %s: %s", qPrintable(urlForLog(m_url)),
+        qPrintable(reason));
+    const WebSocketError error(kind, quint16(CloseCode::AbnormalClosure), reason);
+    onErrorOccurred(error);
+    onClosed(error.closeCode(), reason);
+}
+
+void QmlWebSocket::setStatus(Status status)
+{
+    if (status == m_status)
+        return;
+    m_status = status;
+    Q_EMIT statusChanged(m_status);
+}
+
+void QmlWebSocket::setErrorString(const QString &errorString)
+{
+    if (errorString == m_errorString)
+        return;
+    m_errorString = errorString;
+    Q_EMIT errorStringChanged(m_errorString);
+}
+
+void QmlWebSocket::setError(const WebSocketError &error)
+{
+    const QmlWebSocketError value(error);
+    if (value == m_error)
+        return;
+    m_error = value;
+    Q_EMIT errorChanged();
+}
+
+void QmlWebSocket::setCloseInfo(int code, const QString &reason)
+{
+    if (code != m_closeCode) {
+        m_closeCode = code;
+        Q_EMIT closeCodeChanged();
+    }
+    if (reason != m_closeReason) {
+        m_closeReason = reason;
+        Q_EMIT closeReasonChanged();
+    }
+}
+
+void QmlWebSocket::setNegotiated(const QString &subprotocol, const QString &extensions)
+{
+    if (subprotocol != m_negotiatedSubprotocol) {
+        m_negotiatedSubprotocol = subprotocol;
+        Q_EMIT negotiatedSubprotocolChanged();
+    }
+    if (extensions != m_extensions) {
+        m_extensions = extensions;
+        Q_EMIT extensionsChanged();
+    }
+}
+
+void QmlWebSocket::updateBufferedAmount()
+{
+    const qint64 amount = m_ws ? m_ws->bufferedAmount() : 0;
+    if (amount == m_bufferedAmount)
+        return;
+    m_bufferedAmount = amount;
+    Q_EMIT bufferedAmountChanged();
+}
+
+bool QmlWebSocket::isOpen() const
+{
+    return m_ws && m_status == Open;
+}
+
+qint64 QmlWebSocket::sendTextMessage(const QString &message)
+{
+    if (!isOpen()) {
+        qCWarning(lcQml, "WebSocket: sendTextMessage() while not open (status %d): not sent",
+            int(m_status));
+        return -1;
+    }
+    const qint64 sent = m_ws->sendTextMessage(message);
+    updateBufferedAmount();
+    return sent;
+}
+
+qint64 QmlWebSocket::sendBinaryMessage(const QJSValue &message)
+{
+    const std::optional<QByteArray> bytes = bytesOfBinary(qjsEngine(this), message);
+    if (!bytes) {
+        qCWarning(lcQml,
+            "WebSocket: sendBinaryMessage() takes an ArrayBuffer, a typed array or a DataView, "
+            "not %s: not sent",
+            qPrintable(describe(message)));
+        return -1;
+    }
+    return sendBytes(*bytes);
+}
+
+qint64 QmlWebSocket::sendBytes(const QByteArray &bytes)
+{
+    if (!isOpen()) {
+        qCWarning(lcQml, "WebSocket: sendBinaryMessage() while not open (status %d): not sent",
+            int(m_status));
+        return -1;
+    }
+    const qint64 sent = m_ws->sendBinaryMessage(bytes);
+    updateBufferedAmount();
+    return sent;
+}
+
+qint64 QmlWebSocket::ping(const QJSValue &payload)
+{
+    QByteArray bytes;
+    if (payload.isString()) {
+        bytes = payload.toString().toUtf8();
+    } else if (!payload.isUndefined()) {
+        const std::optional<QByteArray> binary = bytesOfBinary(qjsEngine(this), payload);
+        if (!binary) {
+            qCWarning(lcQml,
+                "WebSocket: ping() takes nothing, a string or binary data, not %s: not sent",
+                qPrintable(describe(payload)));
+            return -1;
+        }
+        bytes = *binary;
+    }
+    if (bytes.size() > maxControlPayload) {
+        qCWarning(lcQml, "WebSocket: ping() payload of %lld bytes is over 125 (RFC 6455 §5.5)",
+            qint64(bytes.size()));
+        return -1;
+    }
+    if (!isOpen()) {
+        qCWarning(lcQml, "WebSocket: ping() while not open (status %d): not sent", int(m_status));
+        return -1;
+    }
+    const qint64 sent = m_ws->ping(bytes);
+    updateBufferedAmount();
+    return sent;
+}
+
+void QmlWebSocket::close(int code, const QString &reason)
+{
+    if (code < 1000 || code > 4999) {
+        qCWarning(lcQml, "WebSocket: close(%d) refused: close codes are 1000-4999", code);
+        return;
+    }
+    if (!isSendableCloseCode(quint16(code))) {
+        qCWarning(lcQml,
+            "WebSocket: close(%d) refused: %d may not be sent in a close frame (RFC 6455 §7.4)",
+            code, code);
+        return;
+    }
+    if (reason.toUtf8().size() > maxCloseReason) {
+        qCWarning(lcQml, "WebSocket: close() reason of %lld UTF-8 bytes refused: at most 123",
+            qint64(reason.toUtf8().size()));
+        return;
+    }
+    if (!m_ws || (m_status != Open && m_status != Connecting))
+        return;
+    m_ws->close(CloseCode(code), reason);
+}
+
+void QmlWebSocket::abort()
+{
+    if (m_ws)
+        m_ws->abort();
+}
+
+} // namespace qtws::qml
