@@ -41,6 +41,17 @@ QString urlForLog(const QUrl &url)
     return url.toDisplayString(QUrl::RemoveUserInfo);
 }
 
+// An element of a list of files: a url value, or a string holding a URL or a path. A JS url
+// value in a var list arrives as a QUrl or as a QJSValue whose string is the URL.
+QUrl fileUrl(const QVariant &file)
+{
+    if (file.metaType() == QMetaType::fromType<QUrl>())
+        return file.toUrl();
+    if (file.metaType() == QMetaType::fromType<QJSValue>())
+        return QUrl(file.value<QJSValue>().toString());
+    return QUrl(file.toString());
+}
+
 std::chrono::milliseconds ms(int value)
 {
     return std::chrono::milliseconds(qMax(0, value));
@@ -107,6 +118,7 @@ QmlWebSocket::~QmlWebSocket()
 void QmlWebSocket::componentComplete()
 {
     m_complete = true;
+    m_engine = qmlEngine(this);
     if (m_active)
         open();
 }
@@ -184,8 +196,8 @@ bool QmlWebSocket::makeOptions(ClientOptions &options, QString *problem) const
     options.subprotocols = m_requestedSubprotocols;
     options.deflate.enabled = m_compression;
     options.insecureSkipTlsVerification = m_ignoreSslErrors;
-    for (const QUrl &file : m_caCertificateFiles) {
-        const QList<QSslCertificate> certificates = readCertificates(file, problem);
+    for (const QVariant &file : m_caCertificateFiles) {
+        const QList<QSslCertificate> certificates = readCertificates(fileUrl(file), problem);
         if (certificates.isEmpty())
             return false;
         options.caCertificates += certificates;
@@ -210,6 +222,11 @@ void QmlWebSocket::open()
 {
     if (m_ws)
         detachAndClose(quint16(CloseCode::Normal));
+    // active with no url yet (e.g. `url: server.url` before the server listens): wait for one.
+    if (m_url.isEmpty()) {
+        setStatus(Closed);
+        return;
+    }
     m_failed = false;
     setErrorString({});
     setError({});
@@ -218,10 +235,6 @@ void QmlWebSocket::open()
     if (m_roundTripTime != -1) {
         m_roundTripTime = -1;
         Q_EMIT roundTripTimeChanged();
-    }
-    if (m_url.isEmpty()) {
-        failBeforeOpen(WebSocketError::Kind::InvalidUrl, QStringLiteral("no url to open"));
-        return;
     }
     ClientOptions options;
     QString problem;
@@ -267,9 +280,11 @@ void QmlWebSocket::detachAndClose(quint16 code)
         delete ws;
         return;
     }
-    // The application object outlives every QML object, so a connection whose close is still
-    // in flight at exit is deleted with it rather than leaked.
-    ws->setParent(QCoreApplication::instance());
+    // Its QML engine (else the application) outlives this object, so a connection whose close
+    // is still in flight at exit is deleted with it rather than leaked; the engine rather than
+    // the application because TLS sockets must go while Qt Network is still whole.
+    ws->setParent(m_engine ? static_cast<QObject *>(m_engine.data())
+                           : QCoreApplication::instance());
     connect(ws, &qtws::WebSocket::closed, ws, &QObject::deleteLater);
     ws->close(CloseCode(code));
 }

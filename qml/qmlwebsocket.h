@@ -12,6 +12,10 @@
 #include <QtQml/QQmlParserStatus>
 #include <QtQml/qqmlregistration.h>
 
+QT_BEGIN_NAMESPACE
+class QQmlEngine;
+QT_END_NAMESPACE
+
 namespace qtws {
 class WebSocket;
 struct ClientOptions;
@@ -24,7 +28,7 @@ namespace qtws::qml {
 //
 // Client role (created in QML): `active: true` opens `url` with the settings the properties hold
 // at that moment; `active: false` closes with 1000; a new `url` while active closes the current
-// connection with 1000 and opens the new one. Once the connection ended (status Closed or Error)
+// connection with 1000 and opens the new one; active with an empty url waits for one. Once the connection ended (status Closed or Error)
 // `active` is false again, so setting it to true reconnects.
 //
 // Server role (handed to WebSocketServer.clientConnected): already Open; url and requestHeaders
@@ -60,7 +64,8 @@ class QmlWebSocket : public QObject, public QQmlParserStatus
             requestHeadersChanged)
     Q_PROPERTY(bool compression MEMBER m_compression NOTIFY compressionChanged)
     Q_PROPERTY(bool ignoreSslErrors MEMBER m_ignoreSslErrors NOTIFY ignoreSslErrorsChanged)
-    Q_PROPERTY(QList<QUrl> caCertificateFiles MEMBER m_caCertificateFiles NOTIFY
+    // A list of file URLs or paths (url values and strings both work).
+    Q_PROPERTY(QVariantList caCertificateFiles MEMBER m_caCertificateFiles NOTIFY
             caCertificateFilesChanged)
     Q_PROPERTY(QString peerVerifyName MEMBER m_peerVerifyName NOTIFY peerVerifyNameChanged)
     Q_PROPERTY(QUrl proxy MEMBER m_proxy NOTIFY proxyChanged)
@@ -185,6 +190,7 @@ private:
     bool isOpen() const;
 
     QPointer<qtws::WebSocket> m_ws;
+    QPointer<QQmlEngine> m_engine; // the engine that created this object, if any
     bool m_serverSide = false;
     bool m_complete = false;
     bool m_failed = false; // errorOccurred() was seen for the current connection
@@ -205,7 +211,7 @@ private:
     QVariantMap m_requestHeaders;
     bool m_compression = true;
     bool m_ignoreSslErrors = false;
-    QList<QUrl> m_caCertificateFiles;
+    QVariantList m_caCertificateFiles;
     QString m_peerVerifyName;
     QUrl m_proxy;
     // Milliseconds; the defaults are ClientOptions' (include/QtWs/clientoptions.h).

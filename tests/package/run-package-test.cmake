@@ -17,3 +17,17 @@ run(${CMAKE_COMMAND} -S ${CONSUMER_SOURCE_DIR} -B ${WORK_DIR}/consumer -G ${GENE
     "-DCMAKE_EXE_LINKER_FLAGS=${LINKER_FLAGS}")
 run(${CMAKE_COMMAND} --build ${WORK_DIR}/consumer)
 run(${WORK_DIR}/consumer/consumer)
+
+# The QML module: a QML app built outside the tree loads `import QtWs` from the prefix, offscreen.
+if(QML_LIBDIR)
+    run(${CMAKE_COMMAND} -S ${QML_CONSUMER_SOURCE_DIR} -B ${WORK_DIR}/qmlconsumer -G ${GENERATOR}
+        -DCMAKE_CXX_COMPILER=${CXX_COMPILER}
+        "-DCMAKE_CXX_FLAGS=${CXX_FLAGS}"
+        "-DCMAKE_EXE_LINKER_FLAGS=${LINKER_FLAGS}")
+    run(${CMAKE_COMMAND} --build ${WORK_DIR}/qmlconsumer)
+    if(NOT EXISTS ${prefix}/${QML_LIBDIR}/QtWs/qmldir)
+        message(FATAL_ERROR "the install has no ${QML_LIBDIR}/QtWs/qmldir")
+    endif()
+    run(${CMAKE_COMMAND} -E env QT_QPA_PLATFORM=offscreen QML_IMPORT_PATH=${prefix}/${QML_LIBDIR}
+        ${WORK_DIR}/qmlconsumer/qmlconsumer)
+endif()

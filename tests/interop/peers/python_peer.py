@@ -10,6 +10,7 @@ ones every peer shares: see tests/interop/README.md.
 import argparse
 import asyncio
 import hashlib
+import http
 import json
 import os
 import signal
@@ -235,10 +236,19 @@ async def serve(args):
         await reader
         emit({"type": "done", "ok": ok})
 
+    async def refuse(path, headers):
+        # --refuse STATUS: every handshake is answered with this HTTP status instead of a 101.
+        return (http.HTTPStatus(args.refuse), [("Content-Type", "text/plain")], b"refused by the peer\n")
+
     stop = asyncio.get_running_loop().create_future()
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set_result, None)
     async with websockets.serve(
-        handler, args.host, args.port, ssl=server_tls(args), **common_options(args)
+        handler,
+        args.host,
+        args.port,
+        ssl=server_tls(args),
+        process_request=refuse if args.refuse else None,
+        **common_options(args),
     ) as server:
         port = server.sockets[0].getsockname()[1]
         print(f"listening on {port}", flush=True)
@@ -285,6 +295,7 @@ def main():
         action="store_true",
         help="with --compression on: server_ and client_no_context_takeover",
     )
+    parser.add_argument("--refuse", type=int, help="server: answer every handshake with STATUS")
     parser.add_argument("--max-size", type=int, default=64 * 1024 * 1024)
     parser.add_argument("--timeout", type=float, default=10.0, help="seconds per step")
     parser.add_argument("--cert", help="PEM certificate (server: serve wss; client: present it)")

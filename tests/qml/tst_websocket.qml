@@ -1,0 +1,328 @@
+// Copyright (c) 2026 the qtws authors. SPDX-License-Identifier: MIT
+// QtWs.WebSocket as a client of real servers: the fixture's qtws::Server and python3-websockets.
+// Rows name the server; every body runs against both unless it says otherwise.
+import QtQuick
+import QtTest
+import QtWs
+import QtWsTest
+
+TestCase {
+    id: testCase
+    name: "WebSocket"
+
+    Component {
+        id: socketComponent
+        WebSocket {}
+    }
+    Component {
+        id: spyComponent
+        SignalSpy {}
+    }
+
+    function init() {
+        compare(Fixture.setupError, "")
+    }
+
+    function servers() {
+        return [
+            { tag: "qtws", url: Fixture.qtwsUrl },
+            { tag: "python", url: Fixture.pythonUrl },
+        ]
+    }
+
+    function spy(target, signalName) {
+        return createTemporaryObject(spyComponent, testCase, { target: target, signalName: signalName })
+    }
+
+    // An open WebSocket to url with these extra properties.
+    function openSocket(url, properties) {
+        const settings = Object.assign({ url: url, active: true }, properties || {})
+        const ws = createTemporaryObject(socketComponent, testCase, settings)
+        verify(ws !== null)
+        tryCompare(ws, "status", WebSocket.Open, 10000, ws.errorString)
+        return ws
+    }
+
+    function bytesOf(buffer) {
+        return Array.from(new Uint8Array(buffer))
+    }
+
+    function utf8(text) {
+        // encodeURIComponent gives the UTF-8 bytes as %XX; other characters are ASCII.
+        const encoded = unescape(encodeURIComponent(text))
+        const bytes = []
+        for (let i = 0; i < encoded.length; ++i)
+            bytes.push(encoded.charCodeAt(i))
+        return bytes
+    }
+
+    function test_connect_data() { return servers() }
+    function test_connect(data) {
+        const ws = createTemporaryObject(socketComponent, testCase,
+                                         { url: data.url, requestedSubprotocols: ["other", "chat"] })
+        const statuses = spy(ws, "statusChanged")
+        compare(ws.status, WebSocket.Closed)
+        ws.active = true
+        tryCompare(ws, "status", WebSocket.Open, 10000, ws.errorString)
+        compare(statuses.signalArguments[0][0], WebSocket.Connecting)
+        compare(statuses.signalArguments[1][0], WebSocket.Open)
+        compare(ws.negotiatedSubprotocol, "chat")
+        compare(ws.errorString, "")
+        compare(ws.error.kind, "NoError")
+        compare(ws.serverSide, false)
+        ws.active = false
+        tryCompare(ws, "status", WebSocket.Closed, 10000)
+        compare(ws.closeCode, 1000)
+        compare(ws.active, false)
+    }
+
+    function test_text_data() {
+        const rows = []
+        const messages = [
+            { name: "ascii", text: "hello" },
+            { name: "UTF-8 in every length", text: "h\u00e9llo w\u00f6rld \u2713 \ud83d\ude00 \u{1d11e}" },
+            { name: "empty", text: "" },
+            { name: "1 MiB", text: "0123456789abcdef".repeat(65536) },
+        ]
+        for (const server of servers())
+            for (const message of messages)
+                rows.push({ tag: server.tag + ": " + message.name, url: server.url, text: message.text })
+        return rows
+    }
+    function test_text(data) {
+        const ws = openSocket(data.url)
+        const received = spy(ws, "textMessageReceived")
+        compare(ws.sendTextMessage(data.text), utf8(data.text).length)
+        received.wait(10000)
+        compare(received.signalArguments[0][0].length, data.text.length)
+        verify(received.signalArguments[0][0] === data.text, "the echo differs")
+    }
+
+    function test_binary_data() {
+        const rows = []
+        for (const server of servers()) {
+            rows.push({ tag: server.tag + ": ArrayBuffer", url: server.url, size: 256, view: "buffer" })
+            rows.push({ tag: server.tag + ": Uint8Array on part of a buffer", url: server.url, size: 100, view: "subarray" })
+            rows.push({ tag: server.tag + ": DataView", url: server.url, size: 10, view: "dataview" })
+            rows.push({ tag: server.tag + ": 1 MiB", url: server.url, size: 1 << 20, view: "buffer" })
+        }
+        return rows
+    }
+    function test_binary(data) {
+        const ws = openSocket(data.url)
+        const received = spy(ws, "binaryMessageReceived")
+        const expected = new Uint8Array(data.size)
+        for (let i = 0; i < data.size; ++i)
+            expected[i] = (i * 7) % 256
+        let value = expected.buffer
+        if (data.view === "subarray") {
+            // Only the view's bytes go out, not the whole buffer behind it.
+            const big = new Uint8Array(data.size + 20)
+            big.set(expected, 10)
+            value = big.subarray(10, 10 + data.size)
+        } else if (data.view === "dataview") {
+            value = new DataView(expected.buffer)
+        }
+        compare(ws.sendBinaryMessage(value), data.size)
+        received.wait(10000)
+        const echo = received.signalArguments[0][0]
+        verify(echo instanceof ArrayBuffer, "a binary message arrives as an ArrayBuffer")
+        compare(echo.byteLength, data.size)
+        const got = new Uint8Array(echo)
+        let same = true
+        for (let i = 0; i < data.size && same; ++i)
+            same = got[i] === expected[i]
+        verify(same, "the echoed bytes differ")
+    }
+
+    function test_ping_data() { return servers() }
+    function test_ping(data) {
+        const ws = openSocket(data.url)
+        compare(ws.roundTripTime, -1)
+        const pongs = spy(ws, "pong")
+        verify(ws.ping("abc") > 0)
+        pongs.wait(10000)
+        verify(pongs.signalArguments[0][0] >= 0, "elapsedTime")
+        compare(bytesOf(pongs.signalArguments[0][1]), utf8("abc"))
+        verify(ws.roundTripTime >= 0)
+        verify(ws.ping() >= 0) // ping() without a payload
+        verify(ws.ping(new Uint8Array([1, 2, 3]).buffer) >= 0)
+        tryCompare(pongs, "count", 3, 10000)
+        compare(bytesOf(pongs.signalArguments[1][1]), [])
+        compare(bytesOf(pongs.signalArguments[2][1]), [1, 2, 3])
+    }
+
+    function test_client_closes_data() {
+        // Both servers echo the code they received (RFC 6455 §5.5.1); python the reason too.
+        return [
+            { tag: "qtws", url: Fixture.qtwsUrl, echoedReason: "" },
+            { tag: "python", url: Fixture.pythonUrl, echoedReason: "client bye" },
+        ]
+    }
+    function test_client_closes(data) {
+        const ws = openSocket(data.url)
+        ws.close(4001, "client bye")
+        tryCompare(ws, "status", WebSocket.Closed, 10000)
+        compare(ws.closeCode, 4001)
+        compare(ws.closeReason, data.echoedReason)
+        compare(ws.error.kind, "Closed")
+        compare(ws.errorString, "")
+        compare(ws.active, false)
+        if (data.tag === "qtws") {
+            tryVerify(function() { return Fixture.serverCloses().length > 0 })
+            const last = Fixture.serverCloses()[Fixture.serverCloses().length - 1]
+            compare(last.code, 4001)
+            compare(last.reason, "client bye")
+        } else {
+            tryVerify(function() {
+                return Fixture.pythonEvents().some(function(e) {
+                    return e.type === "close" && e.code === 4001 && e.reason === "client bye"
+                })
+            }, 10000, "python saw close 4001")
+        }
+    }
+
+    function test_server_closes_data() {
+        return [
+            { tag: "qtws", url: Fixture.qtwsUrl, trigger: "close 4002 server bye", reason: "server bye" },
+            { tag: "python", url: Fixture.pythonCloseUrl, trigger: "", reason: "python bye" },
+        ]
+    }
+    function test_server_closes(data) {
+        const ws = createTemporaryObject(socketComponent, testCase, { url: data.url, active: true })
+        if (data.trigger !== "") {
+            tryCompare(ws, "status", WebSocket.Open, 10000, ws.errorString)
+            ws.sendTextMessage(data.trigger)
+        }
+        tryCompare(ws, "closeCode", 4002, 10000)
+        compare(ws.closeReason, data.reason)
+        compare(ws.status, WebSocket.Closed)
+        compare(ws.error.kind, "ClosedByPeer")
+        compare(ws.error.closeCode, 4002)
+        compare(ws.active, false)
+    }
+
+    function test_refused_handshake_data() {
+        return [
+            { tag: "qtws", url: Fixture.qtwsUrl.toString() + "forbidden" },
+            { tag: "python", url: Fixture.pythonRefuseUrl },
+        ]
+    }
+    function test_refused_handshake(data) {
+        const ws = createTemporaryObject(socketComponent, testCase, { url: data.url, active: true })
+        tryCompare(ws, "status", WebSocket.Error, 10000)
+        compare(ws.error.kind, "HandshakeRefused")
+        compare(ws.error.httpStatus, 403)
+        verify(ws.errorString.indexOf("403") >= 0, ws.errorString)
+        compare(ws.errorString, ws.error.message)
+        compare(ws.active, false)
+    }
+
+    function test_tls_data() {
+        const rows = []
+        for (const server of [{ tag: "qtws", url: Fixture.qtwsTlsUrl }, { tag: "python", url: Fixture.pythonTlsUrl }]) {
+            rows.push({ tag: server.tag + ": verified with the test CA", url: server.url, ca: [Fixture.caFile], ignore: false, ok: true })
+            rows.push({ tag: server.tag + ": CA as a path string", url: server.url, ca: [Fixture.caFile.toString().replace("file://", "")], ignore: false, ok: true })
+            rows.push({ tag: server.tag + ": refused without the CA", url: server.url, ca: [], ignore: false, ok: false })
+            rows.push({ tag: server.tag + ": ignoreSslErrors", url: server.url, ca: [], ignore: true, ok: true })
+        }
+        return rows
+    }
+    function test_tls(data) {
+        compare(data.url.toString().substring(0, 6), "wss://")
+        const ws = createTemporaryObject(socketComponent, testCase,
+                                         { url: data.url, caCertificateFiles: data.ca,
+                                           ignoreSslErrors: data.ignore, active: true })
+        if (data.ok) {
+            tryVerify(function() { return ws.status === WebSocket.Open || ws.status === WebSocket.Error }, 10000)
+            compare(ws.errorString, "")
+            compare(ws.status, WebSocket.Open)
+            const received = spy(ws, "textMessageReceived")
+            ws.sendTextMessage("over TLS")
+            received.wait(10000)
+            compare(received.signalArguments[0][0], "over TLS")
+        } else {
+            tryCompare(ws, "status", WebSocket.Error, 10000)
+            compare(ws.error.kind, "TlsFailed")
+            compare(ws.closeCode, 1015)
+            verify(ws.errorString !== "")
+        }
+    }
+
+    function test_compression_data() {
+        const rows = []
+        for (const server of servers()) {
+            rows.push({ tag: server.tag + ": on", url: server.url, compression: true })
+            rows.push({ tag: server.tag + ": off", url: server.url, compression: false })
+        }
+        return rows
+    }
+    function test_compression(data) {
+        const ws = openSocket(data.url, { compression: data.compression })
+        compare(ws.extensions.indexOf("permessage-deflate") === 0, data.compression, ws.extensions)
+        const received = spy(ws, "textMessageReceived")
+        const text = "compressible ".repeat(1000)
+        ws.sendTextMessage(text)
+        received.wait(10000)
+        verify(received.signalArguments[0][0] === text)
+    }
+
+    function test_request_headers() {
+        const ws = openSocket(Fixture.qtwsUrl, { requestHeaders: { "X-Token": "abc 123", "X-Many": ["1", "2"] } })
+        compare(Fixture.lastRequestHeaders()["x-token"], "abc 123")
+        verify(ws.status === WebSocket.Open)
+    }
+
+    function test_url_change_reopens() {
+        const ws = openSocket(Fixture.qtwsUrl)
+        const before = Fixture.serverCloses().length
+        ws.url = Fixture.qtwsUrl.toString() + "second"
+        tryCompare(ws, "status", WebSocket.Open, 10000, ws.errorString)
+        compare(ws.active, true)
+        // The first connection was closed with 1000.
+        tryVerify(function() { return Fixture.serverCloses().length > before }, 10000)
+        compare(Fixture.serverCloses()[before].code, 1000)
+        compare(Fixture.serverCloses()[before].path, "/")
+        const received = spy(ws, "textMessageReceived")
+        ws.sendTextMessage("on the new url")
+        received.wait(10000)
+        ws.active = false
+        tryCompare(ws, "status", WebSocket.Closed, 10000)
+        tryVerify(function() { return Fixture.serverCloses().length > before + 1 }, 10000)
+        compare(Fixture.serverCloses()[before + 1].code, 1000)
+        compare(Fixture.serverCloses()[before + 1].path, "/second")
+    }
+
+    function test_reconnect_after_close() {
+        const ws = openSocket(Fixture.qtwsUrl)
+        ws.close()
+        tryCompare(ws, "status", WebSocket.Closed, 10000)
+        compare(ws.active, false)
+        ws.active = true
+        tryCompare(ws, "status", WebSocket.Open, 10000, ws.errorString)
+        compare(ws.closeCode, 0)
+    }
+
+    function test_buffered_amount() {
+        const ws = openSocket(Fixture.qtwsUrl)
+        const changes = spy(ws, "bufferedAmountChanged")
+        ws.sendTextMessage("x".repeat(4 << 20))
+        verify(ws.bufferedAmount > 0)
+        tryCompare(ws, "bufferedAmount", 0, 10000)
+        verify(changes.count >= 2)
+    }
+
+    function test_keepalive() {
+        // A keepalive ping every 50 ms: roundTripTime is measured without any ping() call.
+        const ws = openSocket(Fixture.qtwsUrl, { keepaliveInterval: 50 })
+        tryVerify(function() { return ws.roundTripTime >= 0 }, 10000)
+    }
+
+    function test_connection_refused() {
+        // Port 1 on 127.0.0.1: nothing listens there.
+        const ws = createTemporaryObject(socketComponent, testCase, { url: "ws://127.0.0.1:1/", active: true })
+        tryCompare(ws, "status", WebSocket.Error, 10000)
+        compare(ws.error.kind, "ConnectionFailed")
+        compare(ws.closeCode, 1006)
+    }
+}
