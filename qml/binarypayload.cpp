@@ -17,8 +17,9 @@ std::optional<QByteArray> bytesOfBinary(QJSEngine *engine, const QJSValue &value
     // object that happens to have a "buffer" member is not taken for one.
     if (!engine)
         return std::nullopt;
-    QJSValue isView = engine->globalObject().property(QStringLiteral("ArrayBuffer")).property(
-        QStringLiteral("isView"));
+    QJSValue isView = engine->globalObject()
+                          .property(QStringLiteral("ArrayBuffer"))
+                          .property(QStringLiteral("isView"));
     if (!isView.isCallable() || !isView.call({value}).toBool())
         return std::nullopt;
     const QVariant buffer = value.property(QStringLiteral("buffer")).toVariant();

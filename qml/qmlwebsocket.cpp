@@ -2,6 +2,7 @@
 #include "qmlwebsocket.h"
 
 #include "binarypayload_p.h"
+#include "headerobject_p.h"
 #include "logging_p.h"
 #include "tlsfiles_p.h"
 
@@ -82,31 +83,46 @@ bool proxyFromUrl(const QUrl &url, QNetworkProxy *proxy, QString *problem)
         *problem = QStringLiteral("proxy %1 has no host").arg(urlForLog(url));
         return false;
     }
-    *proxy = QNetworkProxy(type, url.host(), quint16(url.port(defaultPort)), url.userName(),
-        url.password());
+    *proxy = QNetworkProxy(
+        type, url.host(), quint16(url.port(defaultPort)), url.userName(), url.password());
     return true;
 }
 
 } // namespace
 
-QmlWebSocket::QmlWebSocket(QObject *parent) : QObject(parent) { }
+QmlWebSocket::QmlWebSocket(QObject *parent) : QObject(parent)
+{
+    initDefaults();
+}
 
 QmlWebSocket::QmlWebSocket(qtws::WebSocket *ws, QObject *parent)
     : QObject(parent), m_serverSide(true), m_complete(true)
 {
+    initDefaults();
     m_url = ws->url();
-    for (const auto &[name, value] : ws->handshakeRequest().headers) {
-        const QString key = QString::fromLatin1(name).toLower();
-        const QString text = QString::fromLatin1(value);
-        // Repeated fields are joined as RFC 9110 §5.3 allows (Set-Cookie never comes from a
-        // client).
-        const QString previous = m_requestHeaders.value(key).toString();
-        m_requestHeaders.insert(key, previous.isEmpty() ? text : previous + u", " + text);
-    }
+    m_requestHeaders = headerObject(ws->handshakeRequest().headers);
     m_active = true;
     attach(ws);
     setNegotiated(ws->subprotocol(), ws->extensions());
+    setHandshakeInfo();
     m_status = Open;
+}
+
+void QmlWebSocket::initDefaults()
+{
+    const ClientOptions defaults;
+    m_compression = defaults.deflate.enabled;
+    m_ignoreSslErrors = defaults.insecureSkipTlsVerification;
+    m_keepaliveInterval = int(defaults.keepaliveInterval.count());
+    m_keepaliveTimeout = int(defaults.keepaliveTimeout.count());
+    m_connectTimeout = int(defaults.timeouts.connect.count());
+    m_handshakeTimeout = int(defaults.timeouts.request.count());
+    m_readIdleTimeout = int(defaults.timeouts.readIdle.count());
+    m_closeTimeout = int(defaults.timeouts.close.count());
+    m_maxMessageSize = defaults.limits.maxMessageSize;
+    m_maxFrameSize = defaults.limits.maxFrameSize;
+    m_maxFragments = defaults.limits.maxFragments;
+    m_maxRedirects = defaults.maxRedirects;
 }
 
 QmlWebSocket::~QmlWebSocket()
@@ -159,8 +175,29 @@ void QmlWebSocket::setActive(bool active)
         return;
     if (m_active)
         open();
-    else if (m_ws && (m_status == Connecting || m_status == Open))
+    else if (m_ws && (m_status == Connecting || m_status == Open)) {
         m_ws->close(CloseCode::Normal);
+        syncReadPaused();
+    }
+}
+
+void QmlWebSocket::setReadPaused(bool paused)
+{
+    if (paused == m_readPaused)
+        return;
+    m_readPaused = paused;
+    if (m_ws)
+        m_ws->setReadPaused(paused);
+    Q_EMIT readPausedChanged();
+}
+
+// qtws::WebSocket::close() unpauses reading (the peer's close frame has to be read).
+void QmlWebSocket::syncReadPaused()
+{
+    if (m_ws && m_ws->isReadPaused() != m_readPaused) {
+        m_readPaused = m_ws->isReadPaused();
+        Q_EMIT readPausedChanged();
+    }
 }
 
 void QmlWebSocket::setRequestedSubprotocols(const QStringList &subprotocols)
@@ -232,6 +269,7 @@ void QmlWebSocket::open()
     setError({});
     setCloseInfo(0, {});
     setNegotiated({}, {});
+    setHandshakeInfo();
     if (m_roundTripTime != -1) {
         m_roundTripTime = -1;
         Q_EMIT roundTripTimeChanged();
@@ -243,6 +281,7 @@ void QmlWebSocket::open()
         return;
     }
     auto *ws = new qtws::WebSocket(this);
+    ws->setReadPaused(m_readPaused);
     attach(ws);
     setStatus(Connecting);
     ws->open(m_url, options);
@@ -283,8 +322,8 @@ void QmlWebSocket::detachAndClose(quint16 code)
     // Its QML engine (else the application) outlives this object, so a connection whose close
     // is still in flight at exit is deleted with it rather than leaked; the engine rather than
     // the application because TLS sockets must go while Qt Network is still whole.
-    ws->setParent(m_engine ? static_cast<QObject *>(m_engine.data())
-                           : QCoreApplication::instance());
+    ws->setParent(
+        m_engine ? static_cast<QObject *>(m_engine.data()) : QCoreApplication::instance());
     connect(ws, &qtws::WebSocket::closed, ws, &QObject::deleteLater);
     ws->close(CloseCode(code));
 }
@@ -296,6 +335,7 @@ void QmlWebSocket::onStateChanged()
     case qtws::WebSocket::State::Open:
         // Before statusChanged(Open), so that a handler there reads what was negotiated.
         setNegotiated(m_ws->subprotocol(), m_ws->extensions());
+        setHandshakeInfo();
         setStatus(Open);
         break;
     case qtws::WebSocket::State::Closing: setStatus(Closing); break;
@@ -326,8 +366,8 @@ void QmlWebSocket::onClosed(int code, const QString &reason)
 
 void QmlWebSocket::failBeforeOpen(WebSocketError::Kind kind, const QString &reason)
 {
-    qCWarning(lcQml, "WebSocket: cannot open %s: %s", qPrintable(urlForLog(m_url)),
-        qPrintable(reason));
+    qCWarning(
+        lcQml, "WebSocket: cannot open %s: %s", qPrintable(urlForLog(m_url)), qPrintable(reason));
     const WebSocketError error(kind, quint16(CloseCode::AbnormalClosure), reason);
     onErrorOccurred(error);
     onClosed(error.closeCode(), reason);
@@ -379,6 +419,27 @@ void QmlWebSocket::setNegotiated(const QString &subprotocol, const QString &exte
     if (extensions != m_extensions) {
         m_extensions = extensions;
         Q_EMIT extensionsChanged();
+    }
+}
+
+void QmlWebSocket::setHandshakeInfo()
+{
+    const QVariantMap headers
+        = m_ws ? headerObject(m_ws->handshakeResponse().headers) : QVariantMap();
+    if (headers != m_responseHeaders) {
+        m_responseHeaders = headers;
+        Q_EMIT responseHeadersChanged();
+    }
+    const QHostAddress address = m_ws ? m_ws->peerAddress() : QHostAddress();
+    const QString text = address.isNull() ? QString() : address.toString();
+    if (text != m_peerAddress) {
+        m_peerAddress = text;
+        Q_EMIT peerAddressChanged();
+    }
+    const int port = m_ws ? m_ws->peerPort() : 0;
+    if (port != m_peerPort) {
+        m_peerPort = port;
+        Q_EMIT peerPortChanged();
     }
 }
 
@@ -482,6 +543,7 @@ void QmlWebSocket::close(int code, const QString &reason)
     if (!m_ws || (m_status != Open && m_status != Connecting))
         return;
     m_ws->close(CloseCode(code), reason);
+    syncReadPaused();
 }
 
 void QmlWebSocket::abort()

@@ -28,8 +28,9 @@ namespace qtws::qml {
 //
 // Client role (created in QML): `active: true` opens `url` with the settings the properties hold
 // at that moment; `active: false` closes with 1000; a new `url` while active closes the current
-// connection with 1000 and opens the new one; active with an empty url waits for one. Once the connection ended (status Closed or Error)
-// `active` is false again, so setting it to true reconnects.
+// connection with 1000 and opens the new one; active with an empty url waits for one. Once the
+// connection ended (status Closed or Error) `active` is false again, so setting it to true
+// reconnects.
 //
 // Server role (handed to WebSocketServer.clientConnected): already Open; url and requestHeaders
 // are those of the client's handshake request; the client settings do nothing; owned by the
@@ -58,6 +59,14 @@ class QmlWebSocket : public QObject, public QQmlParserStatus
     Q_PROPERTY(qint64 roundTripTime READ roundTripTime NOTIFY roundTripTimeChanged)
     Q_PROPERTY(QString extensions READ extensions NOTIFY extensionsChanged)
     Q_PROPERTY(bool serverSide READ isServerSide CONSTANT)
+    // The other side of the handshake as a JS object (lower-case names): for a client the
+    // server's 101 response, for a server-side WebSocket the 101 this server sent.
+    Q_PROPERTY(QVariantMap responseHeaders READ responseHeaders NOTIFY responseHeadersChanged)
+    Q_PROPERTY(QString peerAddress READ peerAddress NOTIFY peerAddressChanged)
+    Q_PROPERTY(int peerPort READ peerPort NOTIFY peerPortChanged)
+    // Backpressure: while true no message is read or delivered (TCP slows the peer down);
+    // false delivers the held messages. close() clears it (the peer's close must be read).
+    Q_PROPERTY(bool readPaused READ isReadPaused WRITE setReadPaused NOTIFY readPausedChanged)
 
     // ---- client settings, read when a connection opens ----------------------------------------
     Q_PROPERTY(QVariantMap requestHeaders READ requestHeaders WRITE setRequestHeaders NOTIFY
@@ -109,6 +118,11 @@ public:
     qint64 roundTripTime() const { return m_roundTripTime; }
     QString extensions() const { return m_extensions; }
     bool isServerSide() const { return m_serverSide; }
+    QVariantMap responseHeaders() const { return m_responseHeaders; }
+    QString peerAddress() const { return m_peerAddress; }
+    int peerPort() const { return m_peerPort; }
+    bool isReadPaused() const { return m_readPaused; }
+    void setReadPaused(bool paused);
 
     QVariantMap requestHeaders() const { return m_requestHeaders; }
     void setRequestHeaders(const QVariantMap &headers);
@@ -155,6 +169,10 @@ Q_SIGNALS:
     void bufferedAmountChanged();
     void roundTripTimeChanged();
     void extensionsChanged();
+    void responseHeadersChanged();
+    void peerAddressChanged();
+    void peerPortChanged();
+    void readPausedChanged();
     void requestHeadersChanged();
     void compressionChanged();
     void ignoreSslErrorsChanged();
@@ -186,6 +204,10 @@ private:
     void setError(const WebSocketError &error);
     void setCloseInfo(int code, const QString &reason);
     void setNegotiated(const QString &subprotocol, const QString &extensions);
+    // From m_ws's handshake (or cleared without one): response headers, peer address and port.
+    void setHandshakeInfo();
+    void syncReadPaused();
+    void initDefaults();
     void updateBufferedAmount();
     bool isOpen() const;
 
@@ -207,6 +229,10 @@ private:
     qint64 m_bufferedAmount = 0;
     qint64 m_roundTripTime = -1;
     QString m_extensions;
+    QVariantMap m_responseHeaders;
+    QString m_peerAddress;
+    int m_peerPort = 0;
+    bool m_readPaused = false;
 
     QVariantMap m_requestHeaders;
     bool m_compression = true;
@@ -214,17 +240,18 @@ private:
     QVariantList m_caCertificateFiles;
     QString m_peerVerifyName;
     QUrl m_proxy;
-    // Milliseconds; the defaults are ClientOptions' (include/QtWs/clientoptions.h).
+    // Milliseconds; the defaults are ClientOptions' (include/QtWs/clientoptions.h), taken from
+    // it by initDefaults() so that they cannot drift apart.
     int m_keepaliveInterval = 0;
-    int m_keepaliveTimeout = 20'000;
-    int m_connectTimeout = 30'000;
-    int m_handshakeTimeout = 60'000;
+    int m_keepaliveTimeout = 0;
+    int m_connectTimeout = 0;
+    int m_handshakeTimeout = 0;
     int m_readIdleTimeout = 0;
-    int m_closeTimeout = 5'000;
-    qint64 m_maxMessageSize = 16 * 1024 * 1024;
-    qint64 m_maxFrameSize = 16 * 1024 * 1024;
-    int m_maxFragments = 1024;
-    int m_maxRedirects = 10;
+    int m_closeTimeout = 0;
+    qint64 m_maxMessageSize = 0;
+    qint64 m_maxFrameSize = 0;
+    int m_maxFragments = 0;
+    int m_maxRedirects = 0;
 };
 
 } // namespace qtws::qml

@@ -2,6 +2,7 @@
 #include "qmlwebsocketserver.h"
 
 #include "binarypayload_p.h"
+#include "headerobject_p.h"
 #include "logging_p.h"
 #include "tlsfiles_p.h"
 
@@ -28,13 +29,6 @@ std::optional<QHostAddress> parseHost(const QString &host)
 // What acceptConnection(request) gets: the handshake request as a plain JS object.
 QVariantMap requestObject(const http::Request &request, bool tls)
 {
-    QVariantMap headers;
-    for (const auto &[name, value] : request.headers) {
-        const QString key = QString::fromLatin1(name).toLower();
-        const QString text = QString::fromLatin1(value);
-        const QString previous = headers.value(key).toString();
-        headers.insert(key, previous.isEmpty() ? text : previous + u", " + text);
-    }
     QStringList subprotocols;
     for (const QByteArray &item : request.headers.listValues("Sec-WebSocket-Protocol"))
         subprotocols.append(QString::fromLatin1(item));
@@ -44,7 +38,7 @@ QVariantMap requestObject(const http::Request &request, bool tls)
         {QStringLiteral("query"),
             question < 0 ? QString() : QString::fromLatin1(request.target.mid(question + 1))},
         {QStringLiteral("origin"), QString::fromLatin1(request.headers.value("Origin"))},
-        {QStringLiteral("headers"), headers},
+        {QStringLiteral("headers"), headerObject(request.headers)},
         {QStringLiteral("subprotocols"), subprotocols},
         {QStringLiteral("secure"), tls},
     };
@@ -52,7 +46,16 @@ QVariantMap requestObject(const http::Request &request, bool tls)
 
 } // namespace
 
-QmlWebSocketServer::QmlWebSocketServer(QObject *parent) : QObject(parent) { }
+QmlWebSocketServer::QmlWebSocketServer(QObject *parent) : QObject(parent)
+{
+    // The defaults are ServerOptions' and Limits', taken from them so that they cannot drift.
+    const ServerOptions defaults;
+    m_host = defaults.host.toString();
+    m_compression = defaults.websocket.deflate.enabled;
+    m_maxMessageSize = defaults.websocket.limits.maxMessageSize;
+    m_maxConnections = defaults.maxConnections;
+    m_closeTimeout = int(defaults.websocket.closeTimeout.count());
+}
 
 QmlWebSocketServer::~QmlWebSocketServer()
 {
@@ -176,8 +179,7 @@ void QmlWebSocketServer::start()
         problem = QStringLiteral("host %1 is not an IP address or localhost").arg(m_host);
     options.host = host.value_or(QHostAddress());
     options.port = quint16(m_port);
-    if (problem.isEmpty()
-        && (!m_certificateFile.isEmpty() || !m_privateKeyFile.isEmpty())) {
+    if (problem.isEmpty() && (!m_certificateFile.isEmpty() || !m_privateKeyFile.isEmpty())) {
         if (m_certificateFile.isEmpty() || m_privateKeyFile.isEmpty()) {
             problem = QStringLiteral("TLS needs both certificateFile and privateKeyFile");
         } else {

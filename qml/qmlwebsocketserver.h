@@ -59,8 +59,8 @@ class QmlWebSocketServer : public QObject, public QQmlParserStatus
     Q_PROPERTY(int maxConnections MEMBER m_maxConnections NOTIFY maxConnectionsChanged)
     Q_PROPERTY(int closeTimeout MEMBER m_closeTimeout NOTIFY closeTimeoutChanged)
     Q_PROPERTY(int clientCount READ clientCount NOTIFY clientCountChanged)
-    Q_PROPERTY(QQmlListProperty<qtws::qml::QmlWebSocket> clients READ clients NOTIFY
-            clientCountChanged)
+    Q_PROPERTY(
+        QQmlListProperty<qtws::qml::QmlWebSocket> clients READ clients NOTIFY clientCountChanged)
 
 public:
     explicit QmlWebSocketServer(QObject *parent = nullptr);
@@ -131,7 +131,7 @@ private:
     bool m_complete = false;
     QUrl m_url;
 
-    QString m_host = QStringLiteral("127.0.0.1");
+    QString m_host; // the defaults are set by the constructor, from ServerOptions
     int m_port = 0;
     QString m_name;
     QString m_errorString;
@@ -142,10 +142,9 @@ private:
     QUrl m_privateKeyFile;
     QJSValue m_acceptConnection;
     bool m_compression = true;
-    // The defaults are ServerOptions' and Limits' (include/QtWs/serveroptions.h, limits.h).
-    qint64 m_maxMessageSize = 16 * 1024 * 1024;
-    int m_maxConnections = 1024;
-    int m_closeTimeout = 5'000;
+    qint64 m_maxMessageSize = 0;
+    int m_maxConnections = 0;
+    int m_closeTimeout = 0; // milliseconds
 };
 
 } // namespace qtws::qml

@@ -125,7 +125,8 @@ void Fixture::start()
             QStringLiteral("chat"), QStringLiteral("--compression"), QStringLiteral("on")});
     python(m_pythonClose,
         {QStringLiteral("--mode"), QStringLiteral("close"), QStringLiteral("--close-code"),
-            QStringLiteral("4002"), QStringLiteral("--close-reason"), QStringLiteral("python bye")});
+            QStringLiteral("4002"), QStringLiteral("--close-reason"),
+            QStringLiteral("python bye")});
     python(m_pythonRefuse, {QStringLiteral("--refuse"), QStringLiteral("403")});
     python(m_pythonTls,
         QStringList{QStringLiteral("--mode"), QStringLiteral("echo")}
@@ -165,6 +166,11 @@ QUrl Fixture::pythonTlsUrl() const
 QUrl Fixture::caFile() const
 {
     return QUrl::fromLocalFile(m_certificates->ca().certificatePath);
+}
+
+QString Fixture::caPath() const
+{
+    return m_certificates->ca().certificatePath;
 }
 
 QUrl Fixture::certificateFile() const

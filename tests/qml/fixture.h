@@ -46,6 +46,7 @@ class Fixture : public QObject
     Q_PROPERTY(QUrl pythonTlsUrl READ pythonTlsUrl CONSTANT)
     // TestCertificates' CA, and the server certificate and key (CN localhost, IP 127.0.0.1).
     Q_PROPERTY(QUrl caFile READ caFile CONSTANT)
+    Q_PROPERTY(QString caPath READ caPath CONSTANT) // the same as a plain path
     Q_PROPERTY(QUrl certificateFile READ certificateFile CONSTANT)
     Q_PROPERTY(QUrl privateKeyFile READ privateKeyFile CONSTANT)
     // The migration app written for `import QtWebSockets`, and the same text with `import QtWs`.
@@ -70,6 +71,7 @@ public:
     QUrl pythonRefuseUrl() const;
     QUrl pythonTlsUrl() const;
     QUrl caFile() const;
+    QString caPath() const;
     QUrl certificateFile() const;
     QUrl privateKeyFile() const;
     QUrl qtWebSocketsApp() const;
@@ -79,7 +81,8 @@ public:
     // The close frames the qtws servers received, oldest first: {code, reason, path}.
     Q_INVOKABLE QVariantList serverCloses() const { return m_serverCloses; }
     // The request headers of the latest handshake the qtws servers accepted (lower-case names).
-    Q_INVOKABLE QVariantMap lastRequestHeaders() const { return m_lastRequestHeaders; }
+    // (A QVariant: qmllint reads a QVariantMap as a type with no "x-token" member.)
+    Q_INVOKABLE QVariant lastRequestHeaders() const { return m_lastRequestHeaders; }
     // The JSON events the python echo server printed so far.
     Q_INVOKABLE QVariantList pythonEvents() const;
     // A python3-websockets client running script (a JSON list of steps, tests/interop/README.md)

@@ -7,8 +7,7 @@ namespace qtws::test {
 
 PeerClient::PeerClient(std::unique_ptr<PeerProcess> process, QObject *parent)
     : QObject(parent), m_process(std::move(process))
-{
-}
+{ }
 
 PeerClient::~PeerClient() = default;
 

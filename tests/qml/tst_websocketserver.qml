@@ -18,6 +18,7 @@ TestCase {
         id: server
         listen: true
         subprotocols: ["v2.chat", "chat"]
+        name: "qtws QML test"
         acceptConnection: function(request) {
             const ok = request.origin !== "http://evil.example" && request.path !== "/private"
             if (!ok)
@@ -74,7 +75,7 @@ TestCase {
 
     function test_listening() {
         verify(server.port > 0)
-        compare(server.url.toString(), "ws://127.0.0.1:" + server.port + "/")
+        compare(String(server.url), "ws://127.0.0.1:" + server.port + "/")
         compare(server.host, "127.0.0.1")
         compare(server.accept, true)
         compare(server.errorString, "")
@@ -83,6 +84,8 @@ TestCase {
     function test_python_client_echo() {
         const script = JSON.stringify([
             { send: "text", content: "hello \u2713" }, { expect: "text", content: "hello \u2713" },
+            // Issue 11: the QML handler's echo keeps a leading U+FEFF.
+            { send: "text", content: "\ufeffBOM first" }, { expect: "text", content: "\ufeffBOM first" },
             { send: "binary", hex: "00ff10" }, { expect: "binary", hex: "00ff10" },
             { send: "text", size: 1 << 20 }, { expect: "text", size: 1 << 20, pattern: true },
             { ping: "p" },
@@ -99,7 +102,7 @@ TestCase {
 
     function test_qml_client_and_server_side_socket() {
         const ws = createTemporaryObject(socketComponent, testCase,
-                                         { url: server.url.toString() + "room?x=1", active: true,
+                                         { url: String(server.url) + "room?x=1", active: true,
                                            requestedSubprotocols: ["chat", "v2.chat"],
                                            requestHeaders: { "X-Token": "abc" } })
         tryCompare(ws, "status", WebSocket.Open, 10000, ws.errorString)
@@ -112,8 +115,13 @@ TestCase {
         compare(client.status, WebSocket.Open)
         compare(client.negotiatedSubprotocol, "v2.chat")
         compare(client.requestHeaders["x-token"], "abc")
-        verify(client.url.toString().indexOf("/room?x=1") > 0, client.url)
+        verify(String(client.url).indexOf("/room?x=1") > 0, client.url)
         verify(client.extensions.indexOf("permessage-deflate") === 0, client.extensions)
+        compare(client.peerAddress, "127.0.0.1")
+        verify(client.peerPort > 0)
+        // The 101 this server sent, as the client received it (name: goes out as Server).
+        compare(client.responseHeaders["sec-websocket-accept"], ws.responseHeaders["sec-websocket-accept"])
+        compare(ws.responseHeaders["server"], "qtws QML test")
 
         const received = spy(ws, "binaryMessageReceived")
         ws.sendBinaryMessage(new Uint8Array([9, 8, 7]))
@@ -167,7 +175,7 @@ TestCase {
         refusedRequests = []
         const headers = data.origin === "" ? {} : { "Origin": data.origin }
         const ws = createTemporaryObject(socketComponent, testCase,
-                                         { url: server.url.toString() + data.path, requestHeaders: headers, active: true })
+                                         { url: String(server.url) + data.path, requestHeaders: headers, active: true })
         if (data.accepted) {
             tryCompare(ws, "status", WebSocket.Open, 10000, ws.errorString)
             compare(refusedRequests.length, 0)
@@ -223,7 +231,7 @@ TestCase {
         closed.wait(10000)
         compare(own.listen, false)
         compare(own.clientCount, 0)
-        compare(own.url.toString(), "")
+        compare(String(own.url), "")
     }
 
     function test_tls_server() {
@@ -231,13 +239,20 @@ TestCase {
                                           { certificateFile: Fixture.certificateFile,
                                             privateKeyFile: Fixture.privateKeyFile, listen: true })
         verify(own.listen, own.errorString)
-        compare(own.url.toString().substring(0, 6), "wss://")
+        compare(String(own.url).substring(0, 6), "wss://")
         const ws = createTemporaryObject(socketComponent, testCase,
                                          { url: own.url, caCertificateFiles: [Fixture.caFile], active: true })
         tryCompare(ws, "status", WebSocket.Open, 10000, ws.errorString)
         const peer = Fixture.startPythonClient(own.url, JSON.stringify([{ send: "text", content: "tls" }]),
-                                               ["--ca", Fixture.caFile.toString().replace("file://", "")])
+                                               ["--ca", Fixture.caPath])
         waitForPeer(peer)
+        // Without the test CA the certificate is not trusted: both clients are refused.
+        const untrusting = createTemporaryObject(socketComponent, testCase, { url: own.url, active: true })
+        tryCompare(untrusting, "status", WebSocket.Error, 10000)
+        compare(untrusting.error.kind, "TlsFailed")
+        const untrustingPeer = Fixture.startPythonClient(own.url, JSON.stringify([{ send: "text", content: "tls" }]))
+        tryVerify(function() { return !untrustingPeer.isRunning() }, 20000)
+        verify(untrustingPeer.exitCode() !== 0, "python connected without the CA")
     }
 
     function test_port_change_relistens() {

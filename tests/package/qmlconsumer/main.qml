@@ -14,7 +14,7 @@ QtObject {
             })
         }
         onUrlChanged: {
-            if (url.toString() !== "")
+            if (String(url) !== "")
                 root.client.url = url
         }
         onErrorStringChanged: {
