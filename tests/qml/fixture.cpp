@@ -38,8 +38,13 @@ void handle(WebSocket *ws)
 QVariantMap headersOf(const http::Request &request)
 {
     QVariantMap headers;
-    for (const auto &[name, value] : request.headers)
-        headers.insert(QString::fromLatin1(name).toLower(), QString::fromLatin1(value));
+    // Repeated fields joined with ", " (RFC 9110 §5.3), so a test sees each one arrived.
+    for (const auto &[name, value] : request.headers) {
+        const QString key = QString::fromLatin1(name).toLower();
+        const QString previous = headers.value(key).toString();
+        const QString text = QString::fromLatin1(value);
+        headers.insert(key, previous.isEmpty() ? text : QString(previous + u", " + text));
+    }
     return headers;
 }
 

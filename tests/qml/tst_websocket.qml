@@ -279,7 +279,17 @@ TestCase {
     function test_request_headers() {
         const ws = openSocket(Fixture.qtwsUrl, { requestHeaders: { "X-Token": "abc 123", "X-Many": ["1", "2"] } })
         compare(Fixture.lastRequestHeaders()["x-token"], "abc 123")
+        compare(Fixture.lastRequestHeaders()["x-many"], "1, 2")
         verify(ws.status === WebSocket.Open)
+    }
+
+    function test_request_header_qtws_owns() {
+        // Sec-WebSocket-Key belongs to the handshake (RFC 6455 §4.1): the open fails.
+        const ws = createTemporaryObject(socketComponent, testCase,
+                                         { url: Fixture.qtwsUrl, requestHeaders: { "Sec-WebSocket-Key": "x" }, active: true })
+        tryCompare(ws, "status", WebSocket.Error, 10000)
+        compare(ws.error.kind, "InvalidOptions")
+        verify(ws.errorString.indexOf("Sec-WebSocket-Key") >= 0, ws.errorString)
     }
 
     function test_url_change_reopens() {
