@@ -13,7 +13,7 @@ QtObject {
                 webSocket.sendTextMessage(message)
             })
         }
-        onUrlChanged: {
+        onUrlChanged: function(url) {
             if (String(url) !== "")
                 root.client.url = url
         }
@@ -25,7 +25,7 @@ QtObject {
 
     property WebSocket client: WebSocket {
         active: true
-        onStatusChanged: {
+        onStatusChanged: function(status) {
             if (status === WebSocket.Open) {
                 sendTextMessage("installed QML module works")
             } else if (status === WebSocket.Error) {
