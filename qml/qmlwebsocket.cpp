@@ -457,13 +457,18 @@ bool QmlWebSocket::isOpen() const
     return m_ws && m_status == Open;
 }
 
+bool QmlWebSocket::canSend(const char *method) const
+{
+    if (isOpen())
+        return true;
+    qCWarning(lcQml, "WebSocket: %s() while not open (status %d): not sent", method, int(m_status));
+    return false;
+}
+
 qint64 QmlWebSocket::sendTextMessage(const QString &message)
 {
-    if (!isOpen()) {
-        qCWarning(lcQml, "WebSocket: sendTextMessage() while not open (status %d): not sent",
-            int(m_status));
+    if (!canSend("sendTextMessage"))
         return -1;
-    }
     const qint64 sent = m_ws->sendTextMessage(message);
     updateBufferedAmount();
     return sent;
@@ -484,11 +489,8 @@ qint64 QmlWebSocket::sendBinaryMessage(const QJSValue &message)
 
 qint64 QmlWebSocket::sendBytes(const QByteArray &bytes)
 {
-    if (!isOpen()) {
-        qCWarning(lcQml, "WebSocket: sendBinaryMessage() while not open (status %d): not sent",
-            int(m_status));
+    if (!canSend("sendBinaryMessage"))
         return -1;
-    }
     const qint64 sent = m_ws->sendBinaryMessage(bytes);
     updateBufferedAmount();
     return sent;
@@ -514,10 +516,8 @@ qint64 QmlWebSocket::ping(const QJSValue &payload)
             qint64(bytes.size()));
         return -1;
     }
-    if (!isOpen()) {
-        qCWarning(lcQml, "WebSocket: ping() while not open (status %d): not sent", int(m_status));
+    if (!canSend("ping"))
         return -1;
-    }
     const qint64 sent = m_ws->ping(bytes);
     updateBufferedAmount();
     return sent;

@@ -210,6 +210,8 @@ private:
     void initDefaults();
     void updateBufferedAmount();
     bool isOpen() const;
+    // isOpen(), else a warning that method() was not sent.
+    bool canSend(const char *method) const;
 
     QPointer<qtws::WebSocket> m_ws;
     QPointer<QQmlEngine> m_engine; // the engine that created this object, if any

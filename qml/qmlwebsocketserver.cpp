@@ -149,7 +149,15 @@ void QmlWebSocketServer::setAcceptConnection(const QJSValue &hook)
 
 QQmlListProperty<QmlWebSocket> QmlWebSocketServer::clients()
 {
-    return QQmlListProperty<QmlWebSocket>(this, &m_clients);
+    // Read-only from QML (count and at only): the server alone adds and removes clients.
+    return QQmlListProperty<QmlWebSocket>(
+        this, &m_clients,
+        [](QQmlListProperty<QmlWebSocket> *list) {
+            return static_cast<QList<QmlWebSocket *> *>(list->data)->size();
+        },
+        [](QQmlListProperty<QmlWebSocket> *list, qsizetype index) {
+            return static_cast<QList<QmlWebSocket *> *>(list->data)->at(index);
+        });
 }
 
 void QmlWebSocketServer::setErrorString(const QString &errorString)
