@@ -356,6 +356,9 @@ void QmlWebSocket::onClosed(int code, const QString &reason)
     if (!m_failed && m_ws)
         setError(m_ws->error());
     setCloseInfo(code, reason);
+    // A refused handshake leaves its response (status, headers) for responseHeaders to show.
+    if (m_ws && m_status == Connecting)
+        setHandshakeInfo();
     updateBufferedAmount();
     setStatus(m_failed ? Error : Closed);
     if (m_active && !m_serverSide) {

@@ -1,6 +1,8 @@
 // Copyright (c) 2026 the qtws authors. SPDX-License-Identifier: MIT
 #include "qmlwebsocketerror.h"
 
+#include <QtWs/utf8text.h>
+
 #include <QtCore/QMetaEnum>
 
 namespace qtws::qml {
@@ -16,6 +18,11 @@ QString QmlWebSocketError::message() const
     if (m_error.kind() == WebSocketError::Kind::NoError)
         return {};
     return m_error.toString();
+}
+
+QString QmlWebSocketError::httpBody() const
+{
+    return textFromUtf8(m_error.httpBody());
 }
 
 } // namespace qtws::qml

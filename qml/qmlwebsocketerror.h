@@ -24,6 +24,10 @@ class QmlWebSocketError
     Q_PROPERTY(QString reason READ reason CONSTANT)
     Q_PROPERTY(QString message READ message CONSTANT)
     Q_PROPERTY(int httpStatus READ httpStatus CONSTANT)
+    // The first bytes (at most 1 KiB) of a refused handshake's response body, as text (UTF-8,
+    // bad sequences as U+FFFD): it is shown to people. (A QByteArray property of a value type
+    // does not reach Qt 6.4's QML as an ArrayBuffer.)
+    Q_PROPERTY(QString httpBody READ httpBody CONSTANT)
     Q_PROPERTY(bool normal READ isNormal CONSTANT)
 
 public:
@@ -38,6 +42,7 @@ public:
     // The whole sentence, as errorString shows it; empty for NoError.
     QString message() const;
     int httpStatus() const { return m_error.httpStatus(); }
+    QString httpBody() const;
     bool isNormal() const { return m_error.isNormal(); }
 
     Q_INVOKABLE QString toString() const { return message(); }

@@ -213,8 +213,9 @@ TestCase {
 
     function test_refused_handshake_data() {
         return [
-            { tag: "qtws", url: String(Fixture.qtwsUrl) + "forbidden" },
-            { tag: "python", url: Fixture.pythonRefuseUrl },
+            { tag: "qtws", url: String(Fixture.qtwsUrl) + "forbidden", body: "" },
+            // python_peer.py --refuse: a text/plain body "refused by the peer\n".
+            { tag: "python", url: Fixture.pythonRefuseUrl, body: "refused by the peer\n" },
         ]
     }
     function test_refused_handshake(data) {
@@ -225,6 +226,12 @@ TestCase {
         verify(ws.errorString.indexOf("403") >= 0, ws.errorString)
         compare(ws.errorString, ws.error.message)
         compare(ws.active, false)
+        // The refusal as it came: its headers and the start of its body.
+        verify(ws.responseHeaders["content-length"] !== undefined, JSON.stringify(ws.responseHeaders))
+        if (data.body !== "") {
+            compare(ws.responseHeaders["content-type"], "text/plain")
+            compare(ws.error.httpBody, data.body)
+        }
     }
 
     function test_tls_data() {
