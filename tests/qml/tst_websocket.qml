@@ -290,13 +290,20 @@ TestCase {
         verify(ws.status === WebSocket.Open)
     }
 
-    function test_request_header_qtws_owns() {
-        // Sec-WebSocket-Key belongs to the handshake (RFC 6455 §4.1): the open fails.
+    function test_request_header_refused_data() {
+        return [
+            // Sec-WebSocket-Key belongs to the handshake (RFC 6455 §4.1).
+            { tag: "a field the handshake owns", headers: { "Sec-WebSocket-Key": "x" }, named: "Sec-WebSocket-Key" },
+            // RFC 9110 §5.5: no CR or LF in a field value (header injection).
+            { tag: "CR LF in a value", headers: { "X-Evil": "a\r\nX-Injected: 1" }, named: "X-Evil" },
+        ]
+    }
+    function test_request_header_refused(data) {
         const ws = createTemporaryObject(socketComponent, testCase,
-                                         { url: Fixture.qtwsUrl, requestHeaders: { "Sec-WebSocket-Key": "x" }, active: true })
+                                         { url: Fixture.qtwsUrl, requestHeaders: data.headers, active: true })
         tryCompare(ws, "status", WebSocket.Error, 10000)
         compare(ws.error.kind, "InvalidOptions")
-        verify(ws.errorString.indexOf("Sec-WebSocket-Key") >= 0, ws.errorString)
+        verify(ws.errorString.indexOf(data.named) >= 0, ws.errorString)
     }
 
     function test_url_change_reopens() {
@@ -317,6 +324,18 @@ TestCase {
         tryVerify(function() { return Fixture.serverCloses().length > before + 1 }, 10000)
         compare(Fixture.serverCloses()[before + 1].code, 1000)
         compare(Fixture.serverCloses()[before + 1].path, "/second")
+    }
+
+    function test_destroyed_while_open_closes_1001() {
+        const ws = socketComponent.createObject(testCase, { url: String(Fixture.qtwsUrl) + "destroyed", active: true })
+        tryCompare(ws, "status", WebSocket.Open, 10000, ws.errorString)
+        const before = Fixture.serverCloses().length
+        ws.destroy()
+        // Like a page that goes away: 1001 in the background, after the object is gone.
+        tryVerify(function() { return Fixture.serverCloses().length > before }, 10000)
+        const last = Fixture.serverCloses()[before]
+        compare(last.path, "/destroyed")
+        compare(last.code, 1001)
     }
 
     function test_reconnect_after_close() {
