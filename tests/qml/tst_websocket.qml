@@ -327,7 +327,7 @@ TestCase {
     }
 
     function test_destroyed_while_open_closes_1001() {
-        const ws = socketComponent.createObject(testCase, { url: String(Fixture.qtwsUrl) + "destroyed", active: true })
+        const ws = createTemporaryObject(socketComponent, testCase, { url: String(Fixture.qtwsUrl) + "destroyed", active: true })
         tryCompare(ws, "status", WebSocket.Open, 10000, ws.errorString)
         const before = Fixture.serverCloses().length
         ws.destroy()
