@@ -9,6 +9,8 @@ packages=(
     cmake ninja-build ccache clang g++ libclang-rt-14-dev
     # libraries qtws links
     qt6-base-dev qt6-base-dev-tools libssl-dev zlib1g-dev
+    # qtws::RedisBroker (hiredis) and the redis-server its tests start on ephemeral ports
+    libhiredis-dev redis-server
     # the QML module (qml/) and its Qt Quick tests, qmllint, the `qml` runtime; the Inspector
     qt6-declarative-dev qt6-declarative-dev-tools qml-qt6 qml6-module-qtqml
     qml6-module-qtqml-models qml6-module-qtqml-workerscript qml6-module-qtquick
@@ -31,7 +33,7 @@ command -v npm >/dev/null 2>&1 || packages+=(npm)
 
 # Daemons whose Debian packages start a system service on install. The tests start their own
 # instances on ephemeral ports with their own configuration, so the system ones must not run.
-services=(nginx tinyproxy microsocks)
+services=(nginx tinyproxy microsocks redis-server)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -3,6 +3,7 @@
 
 #include <QtWs/qtwsglobal.h>
 #include <QtWs/serveroptions.h>
+#include <QtWs/topics.h>
 
 #include <QtCore/QDeadlineTimer>
 #include <QtCore/QObject>
@@ -105,6 +106,17 @@ public:
     // deadline passed; returns isClosed(). It does not close the server itself: call close()
     // or forceClose() first, or let a slot do it. Returns true at once if already closed.
     bool waitForClosed(QDeadlineTimer deadline = QDeadlineTimer(QDeadlineTimer::Forever));
+
+    // Pub/sub (docs/pubsub.md): the server's Topics hub, a child created on first use, and its
+    // most used calls. A WebSocket leaves its topics when it closes.
+    Topics *topics();
+    bool subscribe(WebSocket *ws, const QString &topic);
+    bool unsubscribe(WebSocket *ws, const QString &topic);
+    int publish(
+        const QString &topic, const QByteArray &message, MessageType type = MessageType::Binary);
+    int publish(const QString &topic, const QString &text);
+    QList<WebSocket *> subscribers(const QString &topic) const;
+    QStringList topics(WebSocket *ws) const;
 
 Q_SIGNALS:
     // A WebSocket was accepted: after the handler (if any) ran, still before any message is

@@ -39,6 +39,7 @@ public:
     bool closedEmitted = false;
     bool closedCheckQueued = false;
     bool destroying = false;
+    Topics *topics = nullptr; // child of q, on first use (servertopics.cpp)
 };
 
 } // namespace qtws

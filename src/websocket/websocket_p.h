@@ -68,6 +68,17 @@ public:
     // spec.extension, when set, is given to the Conn before any frame is read.
     static WebSocket *createServerSide(ServerSideSpec spec, QObject *parent = nullptr);
 
+    // The pre-framed path for qtws::Topics (src/server/topics*.cpp): a server frame carries no
+    // per-connection state, so a publish is framed once and the same implicitly shared array is
+    // queued to every subscriber, after whatever the codec has queued (order is kept).
+    // canSendPreframed(): a server-side WebSocket that may still send data frames (Open, no
+    // close sent). sendPreframed() queues the frame; payloadSize is what bufferedAmount counts
+    // as accepted. Both in websocket_serverside.cpp.
+    static WebSocketPrivate *get(WebSocket *ws) { return ws->d.get(); }
+    bool canSendPreframed() const;
+    void sendPreframed(const QByteArray &frame);
+    Extension *extension() const { return conn ? conn->extension() : nullptr; }
+
     void open(const QUrl &url, const ClientOptions &options);
     void startConnection();
     void onTransportConnected();

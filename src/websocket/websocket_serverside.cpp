@@ -42,4 +42,19 @@ WebSocket *WebSocketPrivate::createServerSide(ServerSideSpec spec, QObject *pare
     return ws;
 }
 
+bool WebSocketPrivate::canSendPreframed() const
+{
+    return role == Role::Server && phase == Phase::Upgraded && state == WebSocket::State::Open
+        && conn && conn->state() == Conn::State::Open && !conn->closeSent();
+}
+
+void WebSocketPrivate::sendPreframed(const QByteArray &frame)
+{
+    Q_ASSERT(canSendPreframed());
+    // What the codec queued (pongs, earlier sends) goes first, then the shared frame, adopted by
+    // the write queue without a copy (the array is only read from here on).
+    writeOutgoing();
+    connection->write(frame);
+}
+
 } // namespace qtws
