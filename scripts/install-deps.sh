@@ -9,8 +9,9 @@ packages=(
     cmake ninja-build ccache clang g++ libclang-rt-14-dev
     # libraries qtws links
     qt6-base-dev qt6-base-dev-tools libssl-dev zlib1g-dev
-    # qtws::RedisBroker (hiredis) and the redis-server its tests start on ephemeral ports
-    libhiredis-dev redis-server
+    # qtws::RedisBroker (hiredis, found through pkg-config) and the redis-server its tests
+    # start on ephemeral ports
+    libhiredis-dev pkgconf redis-server
     # the QML module (qml/) and its Qt Quick tests, qmllint, the `qml` runtime; the Inspector
     qt6-declarative-dev qt6-declarative-dev-tools qml-qt6 qml6-module-qtqml
     qml6-module-qtqml-models qml6-module-qtqml-workerscript qml6-module-qtquick
