@@ -6,6 +6,7 @@
 // The same five hooks are written here with QSocketNotifier; hiredis still does RESP and I/O.
 #include <QtWs/redisbroker.h>
 #include <QtWs/topics.h>
+#include <QtWs/utf8text.h>
 
 #include "protocol/utf8validator_p.h"
 #include "server/logging_p.h"
@@ -346,8 +347,8 @@ public:
             return;
         }
         ++stats.received;
-        topics->deliverLocally(QString::fromUtf8(name.sliced(options.channelPrefix.size())),
-            payload, tag == textTag ? MessageType::Text : MessageType::Binary);
+        topics->deliverLocally(textFromUtf8(name.sliced(options.channelPrefix.size())), payload,
+            tag == textTag ? MessageType::Text : MessageType::Binary);
     }
 
     RedisBroker *q;

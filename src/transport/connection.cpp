@@ -435,10 +435,8 @@ void Connection::closeAfterWrites()
         m_pendingDelivery = false; // nothing more will be delivered
     if (qobject_cast<QSslSocket *>(m_socket)) {
         // TLS ends with its close_notify, which QSslSocket sends after the pending data before
-        // closing; it has no half-close of its own. disconnected() follows.
-        m_socket->disconnectFromHost();
-        if (m_socket && m_socket->state() == QAbstractSocket::UnconnectedState)
-            finish(m_lastError);
+        // closing; it has no half-close of its own.
+        closeWhenWritten();
         return;
     }
     // Plain TCP (RFC 6455 §7.1.1): once everything queued is on the wire, send a FIN, read and
@@ -458,12 +456,18 @@ void Connection::halfClose()
     if (m_socket->state() != QAbstractSocket::ConnectedState || !shutdownSending(m_socket)) {
         // Nothing to half-close (the peer is gone, or no descriptor, as behind Qt's own
         // proxy engines): close the ordinary way.
-        m_socket->disconnectFromHost();
-        if (m_socket && m_socket->state() == QAbstractSocket::UnconnectedState)
-            finish(m_lastError);
+        closeWhenWritten();
         return;
     }
     readAvailable(); // what arrived already is dropped; later reads are dropped as they come
+}
+
+// Closes once the socket's buffer is written; disconnected() follows.
+void Connection::closeWhenWritten()
+{
+    m_socket->disconnectFromHost();
+    if (m_socket && m_socket->state() == QAbstractSocket::UnconnectedState)
+        finish(m_lastError);
 }
 
 void Connection::abort()

@@ -123,6 +123,7 @@ private:
     void finish(const QString &errorString);
     void releaseSocket();
     void halfClose();
+    void closeWhenWritten();
 
     QPointer<QTcpSocket> m_socket;
     WriteQueue *m_writeQueue = nullptr;

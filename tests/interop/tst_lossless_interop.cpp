@@ -11,6 +11,7 @@
 #include "interopchecks.h"
 #include "peerprocess.h"
 #include "peerscript.h"
+#include "recordingecho.h"
 
 #include <QtWs/server.h>
 #include <QtWs/websocket.h>
@@ -30,47 +31,9 @@ namespace {
 constexpr int waitMs = 20'000; // generous for sanitizer builds
 const QByteArray bomText = QByteArray::fromHex("efbbbf424f4d206669727374"); // U+FEFF "BOM first"
 
-// The messages (as "text:<hex>" / "binary:<hex>") and the end one WebSocket saw; it echoes.
-struct EchoingSocket
-{
-    QStringList messages;
-    QList<WebSocketError> errors;
-    int closeCode = -1;
-
-    void attach(WebSocket *ws)
-    {
-        QObject::connect(ws, &WebSocket::textMessageReceived, ws, [this, ws](const QString &text) {
-            messages.append(QStringLiteral("text:") + QString::fromLatin1(text.toUtf8().toHex()));
-            ws->sendTextMessage(text);
-        });
-        QObject::connect(
-            ws, &WebSocket::binaryMessageReceived, ws, [this, ws](const QByteArray &bytes) {
-                messages.append(QStringLiteral("binary:") + QString::fromLatin1(bytes.toHex()));
-                ws->sendBinaryMessage(bytes);
-            });
-        QObject::connect(ws, &WebSocket::errorOccurred, ws,
-            [this](const WebSocketError &error) { errors.append(error); });
-        QObject::connect(
-            ws, &WebSocket::closed, ws, [this](int code, const QString &) { closeCode = code; });
-    }
-    QString diagnostics() const
-    {
-        QString result = QStringLiteral("qtws saw: ") + messages.join(QStringLiteral(", "));
-        for (const WebSocketError &error : errors)
-            result += QStringLiteral("; error: ") + error.toString();
-        return result + QStringLiteral("; closed(%1)").arg(closeCode);
-    }
-};
-
 QStringList expectedMessages(bool withBadFrame)
 {
-    if (!withBadFrame)
-        return {QStringLiteral("text:") + QString::fromLatin1(bomText.toHex())};
-    QStringList expected;
-    for (const RawFrame &frame : validMessagesBeforeTheBadFrame())
-        expected.append(QString::fromLatin1((frame.firstByte & 0x0f) == 1 ? "text:" : "binary:")
-            + QString::fromLatin1(frame.payload.toHex()));
-    return expected;
+    return withBadFrame ? validMessageRecords() : QStringList{RecordingEcho::record(true, bomText)};
 }
 
 // The peer's script: the valid messages and the bad frame in one raw write, the echoes of the
@@ -141,7 +104,7 @@ void tst_LosslessInterop::qtwsServer()
     const QList<BadFrameCase> cases = badFrameCases();
     const BadFrameCase *badCase = caseIndex < 0 ? nullptr : &cases.at(caseIndex);
 
-    EchoingSocket seen;
+    RecordingEcho seen;
     Server server([&seen](WebSocket *ws) { seen.attach(ws); });
     QVERIFY2(server.listen(), qPrintable(server.errorString()));
     PeerProcess client(kind);
@@ -170,7 +133,7 @@ void tst_LosslessInterop::qtwsClient()
     QVERIFY2(server.startServer(
                  {s("--mode"), s("script"), s("--script"), peerScript(badCase, false).toJson()}),
         qPrintable(server.diagnostics()));
-    EchoingSocket seen;
+    RecordingEcho seen;
     WebSocket client;
     seen.attach(&client);
     client.open(server.url());

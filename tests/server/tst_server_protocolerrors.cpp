@@ -5,6 +5,7 @@
 // then the connection fails with the right close code; the close ends with a half-close that
 // waits for the client's FIN (§7.1.1), so no reset can destroy what the client has not read.
 #include "badframes.h"
+#include "recordingecho.h"
 #include "serverfixtures.h"
 
 #include <QtWs/server.h>
@@ -28,31 +29,9 @@ using namespace qtws;
 using qtws::test::BadFrameCase;
 using qtws::test::RawClient;
 using qtws::test::RawFrame;
+using qtws::test::RecordingEcho;
 
 namespace {
-
-// What a server handler records and echoes.
-struct Recorder
-{
-    QList<QVariant> messages; // QString for text, QByteArray for binary
-    QList<WebSocketError> errors;
-    QList<int> closeCodes;
-};
-
-Server::Handler recordingEcho(Recorder &recorder)
-{
-    return [&recorder](WebSocket *ws) {
-        qtws::test::echo(ws);
-        QObject::connect(ws, &WebSocket::textMessageReceived, ws,
-            [&recorder](const QString &text) { recorder.messages.append(text); });
-        QObject::connect(ws, &WebSocket::binaryMessageReceived, ws,
-            [&recorder](const QByteArray &bytes) { recorder.messages.append(bytes); });
-        QObject::connect(ws, &WebSocket::errorOccurred, ws,
-            [&recorder](const WebSocketError &error) { recorder.errors.append(error); });
-        QObject::connect(ws, &WebSocket::closed, ws,
-            [&recorder](quint16 code) { recorder.closeCodes.append(code); });
-    };
-}
 
 QByteArray validMessagesToServer()
 {
@@ -154,8 +133,8 @@ private Q_SLOTS:
         QFETCH(int, closeCode);
         QFETCH(qtws::test::Split, split);
 
-        Recorder recorder;
-        Server server(recordingEcho(recorder));
+        RecordingEcho recorder;
+        Server server([&recorder](WebSocket *ws) { recorder.attach(ws); });
         QVERIFY2(server.listen(), qPrintable(server.errorString()));
         RawClient raw;
         QVERIFY(raw.connectAndUpgrade(server.serverPort()));
@@ -166,8 +145,7 @@ private Q_SLOTS:
         QVERIFY2(raw.waitForClosed(10000), "the server kept the connection open");
 
         const QString withBom = QChar(0xFEFF) + QStringLiteral("BOM first");
-        QCOMPARE(recorder.messages,
-            QList<QVariant>({QStringLiteral("first"), QByteArray::fromHex("0102"), withBom}));
+        QCOMPARE(recorder.messages, qtws::test::validMessageRecords());
         QString error;
         const QList<std::pair<int, QByteArray>> frames
             = qtws::test::smallServerFrames(raw.buffer, &error);
@@ -181,8 +159,7 @@ private Q_SLOTS:
         QVERIFY(body.size() >= 2);
         QCOMPARE((uchar(body.at(0)) << 8) | uchar(body.at(1)), closeCode);
 
-        QTRY_COMPARE(recorder.closeCodes.size(), 1);
-        QCOMPARE(recorder.closeCodes.at(0), closeCode);
+        QTRY_COMPARE(recorder.closeCode, closeCode);
         QCOMPARE(recorder.errors.size(), 1);
         QCOMPARE(recorder.errors.at(0).kind(), WebSocketError::Kind::ProtocolError);
         QCOMPARE(int(recorder.errors.at(0).closeCode()), closeCode);
@@ -195,8 +172,8 @@ private Q_SLOTS:
     // WebSocket ends once the client closed (or after the close timeout).
     void failingServerHalfClosesAndWaitsForTheClientsFin()
     {
-        Recorder recorder;
-        Server server(recordingEcho(recorder));
+        RecordingEcho recorder;
+        Server server([&recorder](WebSocket *ws) { recorder.attach(ws); });
         QVERIFY2(server.listen(), qPrintable(server.errorString()));
         PosixClient client;
         QVERIFY(client.connectTo(server.serverPort()));
@@ -220,13 +197,12 @@ private Q_SLOTS:
         QCOMPARE(frames.at(1).first, 0x8);
         QCOMPARE(frames.at(1).second.left(2), QByteArray::fromHex("03ea")); // 1002
         // The server still holds the connection: it waits for the client's FIN.
-        QCOMPARE(recorder.closeCodes.size(), 0);
+        QCOMPARE(recorder.closeCode, -1);
 
         // Bytes after the server's FIN are read and dropped, not answered with a reset.
         QVERIFY(client.send(QByteArray(64 * 1024, 'j')));
         client.shutdownSending();
-        QTRY_COMPARE_WITH_TIMEOUT(recorder.closeCodes.size(), 1, 10000);
-        QCOMPARE(recorder.closeCodes.at(0), 1002);
+        QTRY_COMPARE_WITH_TIMEOUT(recorder.closeCode, 1002, 10000);
         QCOMPARE(client.pendingSocketError(), 0);
         char byte = 0;
         QCOMPARE(::recv(client.fd(), &byte, 1, 0), ssize_t(0));

@@ -405,8 +405,9 @@ void tst_Blocking::openWithFunctionClosesWith1000WhenFReturns()
         return ws.receive().text() == QStringLiteral("hi") ? 42 : -1;
     });
     QCOMPARE(result, 42);
-    // open(f) waited for the close handshake: the server has seen the 1000 already.
-    QVERIFY(recorder->read<bool>([&] { return recorder->closed; }));
+    // open(f) waited for the close handshake; the server's WebSocket ends once the client's FIN
+    // answered its own (half-close, RFC 6455 §7.1.1), which can be just after open(f) returned.
+    QVERIFY(recorder->waitUntil([&] { return recorder->closed; }));
     QCOMPARE(recorder->read<int>([&] { return recorder->closeCode; }), 1000);
     QCOMPARE(recorder->read<qsizetype>([&] { return recorder->messages.size(); }), 1);
 }
@@ -427,7 +428,7 @@ void tst_Blocking::openWithFunctionClosesWith1000WhenFThrows()
         QCOMPARE(QByteArray(error.what()), QByteArray("boom"));
     }
     QVERIFY(called);
-    QVERIFY(recorder->read<bool>([&] { return recorder->closed; }));
+    QVERIFY(recorder->waitUntil([&] { return recorder->closed; })); // as in ...WhenFReturns
     QCOMPARE(recorder->read<int>([&] { return recorder->closeCode; }), 1000);
     QCOMPARE(recorder->read<qsizetype>([&] { return recorder->messages.size(); }), 1);
 }
