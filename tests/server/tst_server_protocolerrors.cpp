@@ -5,28 +5,20 @@
 // then the connection fails with the right close code; the close ends with a half-close that
 // waits for the client's FIN (§7.1.1), so no reset can destroy what the client has not read.
 #include "badframes.h"
+#include "posixsocket.h"
 #include "recordingecho.h"
 #include "serverfixtures.h"
 
 #include <QtWs/server.h>
 #include <QtWs/websocket.h>
 
-#include <QtCore/QDeadlineTimer>
-#include <QtCore/QEventLoop>
-#include <QtCore/QSocketNotifier>
-#include <QtCore/QTimer>
 #include <QtNetwork/QTcpSocket>
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
 
-#include <cerrno>
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 using namespace qtws;
 using qtws::test::BadFrameCase;
+using qtws::test::PosixSocket;
 using qtws::test::RawClient;
 using qtws::test::RawFrame;
 using qtws::test::RecordingEcho;
@@ -40,79 +32,6 @@ QByteArray validMessagesToServer()
         bytes += qtws::test::rawFrame(frame, true);
     return bytes;
 }
-
-// A blocking-free POSIX client: the test needs to see the server's FIN and then keep writing,
-// which QTcpSocket (it closes itself at end of stream) cannot do.
-class PosixClient
-{
-public:
-    ~PosixClient()
-    {
-        if (m_fd >= 0)
-            ::close(m_fd);
-    }
-    bool connectTo(quint16 port)
-    {
-        m_fd = ::socket(AF_INET, SOCK_STREAM, 0);
-        sockaddr_in address{};
-        address.sin_family = AF_INET;
-        address.sin_port = htons(port);
-        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        if (::connect(m_fd, reinterpret_cast<const sockaddr *>(&address), sizeof address) != 0)
-            return false;
-        return ::fcntl(m_fd, F_SETFL, O_NONBLOCK) == 0;
-    }
-    bool send(const QByteArray &bytes)
-    {
-        return ::send(m_fd, bytes.constData(), size_t(bytes.size()), MSG_NOSIGNAL)
-            == ssize_t(bytes.size());
-    }
-    // Reads, running the event loop (the server lives on this thread), until done(received),
-    // the end of the stream or a read error (errno in lastError); false on timeout.
-    template<typename Done>
-    bool readUntil(Done done, int timeoutMs)
-    {
-        QDeadlineTimer deadline(timeoutMs);
-        QSocketNotifier readable(qintptr(m_fd), QSocketNotifier::Read);
-        QEventLoop loop;
-        QObject::connect(&readable, &QSocketNotifier::activated, &loop, &QEventLoop::quit);
-        QTimer timer;
-        QObject::connect(&timer, &QTimer::timeout, &loop, &QEventLoop::quit);
-        while (!deadline.hasExpired()) {
-            char chunk[4096];
-            const ssize_t got = ::recv(m_fd, chunk, sizeof chunk, 0);
-            if (got > 0)
-                received.append(chunk, got);
-            else if (got == 0)
-                endOfStream = true;
-            else if (errno != EAGAIN && errno != EWOULDBLOCK)
-                lastError = errno;
-            if (endOfStream || lastError != 0 || done(received))
-                return true;
-            if (got < 0) {
-                timer.start(int(std::max<qint64>(deadline.remainingTime(), 1)));
-                loop.exec(); // until readable (the server wrote) or the deadline
-            }
-        }
-        return false;
-    }
-    void shutdownSending() { ::shutdown(m_fd, SHUT_WR); }
-    int fd() const { return m_fd; }
-    int pendingSocketError() const
-    {
-        int error = 0;
-        socklen_t size = sizeof error;
-        ::getsockopt(m_fd, SOL_SOCKET, SO_ERROR, &error, &size);
-        return error;
-    }
-
-    QByteArray received;
-    bool endOfStream = false;
-    int lastError = 0;
-
-private:
-    int m_fd = -1;
-};
 
 } // namespace
 
@@ -175,7 +94,7 @@ private Q_SLOTS:
         RecordingEcho recorder;
         Server server([&recorder](WebSocket *ws) { recorder.attach(ws); });
         QVERIFY2(server.listen(), qPrintable(server.errorString()));
-        PosixClient client;
+        PosixSocket client;
         QVERIFY(client.connectTo(server.serverPort()));
         QVERIFY(client.send(qtws::test::handshakeRequest("/")));
         QVERIFY(
@@ -185,7 +104,7 @@ private Q_SLOTS:
 
         QVERIFY(client.send(
             qtws::test::maskedTextFrame("first") + qtws::test::rawFrame({0x83, {}}, true)));
-        QVERIFY(client.readUntil([](const QByteArray &) { return false; }, 10000));
+        QVERIFY(client.readToEnd(10000));
         QVERIFY2(client.endOfStream, "no FIN from the server");
         QCOMPARE(client.lastError, 0);
         QString error;
@@ -204,8 +123,7 @@ private Q_SLOTS:
         client.shutdownSending();
         QTRY_COMPARE_WITH_TIMEOUT(recorder.closeCode, 1002, 10000);
         QCOMPARE(client.pendingSocketError(), 0);
-        char byte = 0;
-        QCOMPARE(::recv(client.fd(), &byte, 1, 0), ssize_t(0));
+        QCOMPARE(client.receiveOneByte(), 0L);
     }
 };
 

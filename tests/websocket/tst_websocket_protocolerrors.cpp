@@ -4,10 +4,13 @@
 // every message completed before the offending frame is delivered and can be answered, in
 // order, then the connection fails with the right close code and ends with a half-close.
 #include "badframes.h"
+#include "posixsocket.h"
 #include "recordingecho.h"
 #include "scriptedserver.h"
 
 #include <QtWs/conn.h>
+#include <QtWs/handshake.h>
+#include <QtWs/http/parser.h>
 #include <QtWs/websocket.h>
 
 #include <QtNetwork/QTcpSocket>
@@ -34,6 +37,7 @@ class tst_WebSocketProtocolErrors : public QObject
 private Q_SLOTS:
     void messagesBeforeABadFrameAreAnswered_data();
     void messagesBeforeABadFrameAreAnswered();
+    void failingClientHalfClosesAndWaitsForTheServersFin();
 };
 
 void tst_WebSocketProtocolErrors::messagesBeforeABadFrameAreAnswered_data()
@@ -97,6 +101,55 @@ void tst_WebSocketProtocolErrors::messagesBeforeABadFrameAreAnswered()
     }
     QCOMPARE(
         events, qtws::test::validMessageRecords() << QStringLiteral("close %1").arg(closeCode));
+}
+
+// RFC 6455 §7.1.1 on the client: after its close frame the failing client shuts down its
+// sending side, reads and drops until the server's FIN, and only then closes and reports
+// closed(). A server that goes on writing after the client's FIN meets no reset.
+void tst_WebSocketProtocolErrors::failingClientHalfClosesAndWaitsForTheServersFin()
+{
+    qtws::test::PosixListener listener;
+    QVERIFY(listener.port() != 0);
+    WebSocket client;
+    RecordingEcho recorder;
+    recorder.attach(&client);
+    QSignalSpy closed(&client, &WebSocket::closed);
+    client.open(QUrl(QStringLiteral("ws://127.0.0.1:%1/").arg(listener.port())));
+    qtws::test::PosixSocket server(listener.accept(waitMs));
+    QVERIFY(server.readUntil([](const QByteArray &in) { return in.contains("\r\n\r\n"); }, waitMs));
+    http::Parser parser(http::Parser::Mode::Request);
+    parser.feed(server.received);
+    QCOMPARE(parser.state(), http::Parser::State::MessageComplete);
+    const handshake::ClientRequestCheckResult check
+        = handshake::checkClientRequest(parser.request());
+    QVERIFY(check.ok());
+    handshake::AcceptResponseSpec accept;
+    accept.key = check.key;
+    server.received.clear();
+    QVERIFY(server.send(handshake::buildAcceptResponse(accept).response.serialize()
+        + qtws::test::rawFrame({0x81, QByteArray("first")}, false)
+        + qtws::test::rawFrame({0x83, {}}, false)));
+
+    QVERIFY(server.readToEnd(waitMs));
+    QVERIFY2(server.endOfStream, "no FIN from the client");
+    QCOMPARE(server.lastError, 0);
+    Conn decoder(Role::Server);
+    decoder.receive(server.received);
+    const std::optional<Event> echo = decoder.nextEvent();
+    QVERIFY(echo && echo->type == Event::Type::TextMessage);
+    QCOMPARE(echo->payload, QByteArray("first"));
+    const std::optional<Event> close = decoder.nextEvent();
+    QVERIFY(close && close->type == Event::Type::Close);
+    QCOMPARE(close->closeCode, quint16(1002));
+    // The client still holds the connection: it waits for the server's FIN.
+    QCOMPARE(closed.size(), 0);
+
+    QVERIFY(server.send(QByteArray(64 * 1024, 's'))); // read and dropped, not reset
+    server.shutdownSending();
+    QVERIFY(closed.wait(waitMs) || closed.size() == 1);
+    QCOMPARE(closed.at(0).at(0).toInt(), 1002);
+    QCOMPARE(server.pendingSocketError(), 0);
+    QCOMPARE(server.receiveOneByte(), 0L);
 }
 
 QTEST_GUILESS_MAIN(tst_WebSocketProtocolErrors)
