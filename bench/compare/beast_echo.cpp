@@ -44,8 +44,8 @@ private:
             if (ec)
                 return;
             self->ws.text(self->ws.got_text());
-            self->ws.async_write(self->buffer.data(),
-                [self](beast::error_code writeError, std::size_t) {
+            self->ws.async_write(
+                self->buffer.data(), [self](beast::error_code writeError, std::size_t) {
                     if (writeError)
                         return;
                     self->buffer.consume(self->buffer.size());

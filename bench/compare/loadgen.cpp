@@ -211,8 +211,8 @@ private:
     void flush(Conn &c)
     {
         while (c.outHead < c.out.size()) {
-            const ssize_t n = ::send(c.fd, c.out.data() + c.outHead, c.out.size() - c.outHead,
-                MSG_NOSIGNAL);
+            const ssize_t n
+                = ::send(c.fd, c.out.data() + c.outHead, c.out.size() - c.outHead, MSG_NOSIGNAL);
             if (n < 0) {
                 if (errno == EAGAIN)
                     break;
@@ -270,8 +270,9 @@ private:
         const std::string request = "GET / HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(opt.port)
             + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: " + c.key
             + "\r\nSec-WebSocket-Version: 13\r\n"
-            + (opt.deflate ? "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n"
-                           : "")
+            + (opt.deflate
+                    ? "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n"
+                    : "")
             + "\r\n";
         c.out.insert(c.out.end(), request.begin(), request.end());
     }
@@ -291,9 +292,8 @@ private:
             return refused(c, std::string(response.substr(0, response.find('\r'))));
         const std::string accept = "\r\nsec-websocket-accept: " + wire::acceptFor(c.key) + "\r\n";
         std::string lower(response);
-        std::transform(lower.begin(), lower.end(), lower.begin(), [](char ch) {
-            return ch >= 'A' && ch <= 'Z' ? char(ch - 'A' + 'a') : ch;
-        });
+        std::transform(lower.begin(), lower.end(), lower.begin(),
+            [](char ch) { return ch >= 'A' && ch <= 'Z' ? char(ch - 'A' + 'a') : ch; });
         std::string acceptLower = accept;
         std::transform(acceptLower.begin(), acceptLower.end(), acceptLower.begin(),
             [](char ch) { return ch >= 'A' && ch <= 'Z' ? char(ch - 'A' + 'a') : ch; });
@@ -431,7 +431,8 @@ private:
 
 void Generator::report(const std::string &fields, double wall, double serverCpu, double genCpu)
 {
-    std::printf("{\"mode\": \"%s\", \"seconds\": %.3f, \"server_cpu\": %.3f, \"gen_cpu\": %.3f%s}\n",
+    std::printf(
+        "{\"mode\": \"%s\", \"seconds\": %.3f, \"server_cpu\": %.3f, \"gen_cpu\": %.3f%s}\n",
         opt.mode.c_str(), wall, wall > 0 ? serverCpu / wall : 0, wall > 0 ? genCpu / wall : 0,
         fields.c_str());
     std::fflush(stdout);
@@ -444,8 +445,8 @@ int Generator::runEcho()
         open(c);
     rtts.reserve(20'000'000);
     const Clock::time_point begin = Clock::now();
-    const Clock::time_point measureAt
-        = begin + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(opt.warmup));
+    const Clock::time_point measureAt = begin
+        + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(opt.warmup));
     const Clock::time_point endAt = measureAt
         + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(opt.duration));
     const Clock::time_point setupDeadline = begin + std::chrono::seconds(10);
@@ -456,9 +457,9 @@ int Generator::runEcho()
     std::vector<epoll_event> events(conns.size() + 1);
     for (;;) {
         const Clock::time_point now = Clock::now();
-        if (!measuring && now >= measureAt && std::all_of(conns.begin(), conns.end(), [](const Conn &c) {
-                return c.state == Conn::State::Open;
-            })) {
+        if (!measuring && now >= measureAt
+            && std::all_of(conns.begin(), conns.end(),
+                [](const Conn &c) { return c.state == Conn::State::Open; })) {
             measuring = true;
             startedAt = now;
             started = true;
@@ -467,7 +468,10 @@ int Generator::runEcho()
         }
         if (started && now >= startedAt + (endAt - measureAt))
             break;
-        if (!started && now > setupDeadline + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(opt.warmup)))
+        if (!started
+            && now > setupDeadline
+                    + std::chrono::duration_cast<Clock::duration>(
+                        std::chrono::duration<double>(opt.warmup)))
             die("connections not open within 10 s");
         const int n = epoll_wait(epfd, events.data(), int(events.size()), 100);
         for (int i = 0; i < n; ++i) {
@@ -524,7 +528,9 @@ int Generator::runEcho()
     const double genCpu = selfCpu() - genCpu0;
     std::sort(rtts.begin(), rtts.end());
     auto pct = [this](double q) {
-        return rtts.empty() ? 0.0 : double(rtts[std::min(rtts.size() - 1, size_t(q * double(rtts.size())))]);
+        return rtts.empty()
+            ? 0.0
+            : double(rtts[std::min(rtts.size() - 1, size_t(q * double(rtts.size())))]);
     };
     char fields[512];
     std::snprintf(fields, sizeof fields,
@@ -545,8 +551,10 @@ int Generator::runHandshake()
 {
     std::vector<Conn> slots(size_t(opt.concurrency));
     const Clock::time_point begin = Clock::now();
-    const auto warm = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(opt.warmup));
-    const auto span = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(opt.duration));
+    const auto warm
+        = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(opt.warmup));
+    const auto span
+        = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(opt.duration));
     for (Conn &c : slots)
         open(c);
     uint64_t counted = 0;
@@ -656,7 +664,8 @@ int Generator::runIdle()
             const int n = epoll_wait(epfd, events.data(), int(events.size()), 100);
             for (int i = 0; i < n; ++i) {
                 Conn &c = *static_cast<Conn *>(events[i].data.ptr);
-                if (c.state == Conn::State::Connecting && (events[i].events & (EPOLLOUT | EPOLLERR))) {
+                if (c.state == Conn::State::Connecting
+                    && (events[i].events & (EPOLLOUT | EPOLLERR))) {
                     int error = 0;
                     socklen_t len = sizeof error;
                     getsockopt(c.fd, SOL_SOCKET, SO_ERROR, &error, &len);
@@ -774,7 +783,8 @@ int Generator::runFlood()
         block.insert(block.end(), tpl.begin(), tpl.end());
     }
     const Clock::time_point endAt = Clock::now() + std::chrono::seconds(10)
-        + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(opt.warmup + opt.duration));
+        + std::chrono::duration_cast<Clock::duration>(
+            std::chrono::duration<double>(opt.warmup + opt.duration));
     uint64_t sentBytes = 0;
     const Clock::time_point begin = Clock::now();
     timeval sendTimeout = {1, 0};
@@ -824,7 +834,8 @@ int Generator::run()
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        std::fprintf(stderr, "usage: ws_loadgen echo|handshake|idle|flood [options] (see source)\n");
+        std::fprintf(
+            stderr, "usage: ws_loadgen echo|handshake|idle|flood [options] (see source)\n");
         return 2;
     }
     Options opt;

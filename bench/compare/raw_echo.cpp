@@ -82,7 +82,8 @@ int main(int argc, char **argv)
             const int fd = events[i].data.fd;
             if (fd == listener) {
                 for (;;) {
-                    const int client = accept4(listener, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+                    const int client
+                        = accept4(listener, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
                     if (client < 0)
                         break;
                     setsockopt(client, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
@@ -101,7 +102,8 @@ int main(int argc, char **argv)
             auto it = pending.find(fd);
             if (it != pending.end() && (events[i].events & EPOLLOUT)) {
                 Pending &p = it->second;
-                const ssize_t w = send(fd, p.bytes.data() + p.head, p.bytes.size() - p.head, MSG_NOSIGNAL);
+                const ssize_t w
+                    = send(fd, p.bytes.data() + p.head, p.bytes.size() - p.head, MSG_NOSIGNAL);
                 if (w < 0 && errno != EAGAIN) {
                     close();
                     continue;

@@ -105,8 +105,8 @@ int main(int argc, char **argv)
     }
     if (api == QLatin1String("qtws")) {
         qtws::WebSocket ws;
-        QObject::connect(&ws, &qtws::WebSocket::binaryMessageReceived, &ws,
-            [&](const QByteArray &message) {
+        QObject::connect(
+            &ws, &qtws::WebSocket::binaryMessageReceived, &ws, [&](const QByteArray &message) {
                 if (counter.count(message.size())) {
                     const int rc = counter.report("qtws");
                     std::fflush(stdout);

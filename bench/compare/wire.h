@@ -32,12 +32,12 @@ struct Random
 
 // Writes a frame header for a payload of `size` bytes at out (room for 14 bytes) and returns its
 // length; with `mask` the mask bit is set and the key follows (RFC 6455 §5.2).
-size_t writeHeader(unsigned char *out, unsigned opcode, bool fin, uint64_t size, bool mask,
-    uint32_t maskKey);
+size_t writeHeader(
+    unsigned char *out, unsigned opcode, bool fin, uint64_t size, bool mask, uint32_t maskKey);
 // XORs size bytes from `from` into `to` with the key, starting at payload offset `offset`
 // (RFC 6455 §5.3), eight bytes at a time so that the generator keeps up with a 1 MiB echo.
-void copyMasked(unsigned char *to, const unsigned char *from, size_t size, uint32_t key,
-    uint64_t offset);
+void copyMasked(
+    unsigned char *to, const unsigned char *from, size_t size, uint32_t key, uint64_t offset);
 
 // A parsed frame header; `headerSize` 0 means more bytes are needed.
 struct Header

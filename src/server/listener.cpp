@@ -2,6 +2,7 @@
 #include "server/listener_p.h"
 
 #include "server/logging_p.h"
+#include "transport/tcpsocket_p.h"
 
 #include <QtNetwork/QSslSocket>
 
@@ -19,16 +20,18 @@ Listener::Listener(std::optional<QSslConfiguration> tls, QObject *parent)
 
 void Listener::incomingConnection(qintptr descriptor)
 {
-    QTcpSocket *socket = nullptr;
+    QAbstractSocket *socket = nullptr;
     QSslSocket *ssl = nullptr;
     if (m_tls) {
         ssl = new QSslSocket;
         ssl->setSslConfiguration(*m_tls);
         socket = ssl;
     } else {
-        socket = new QTcpSocket;
+        // Plain TCP is unbuffered: no Qt read or write buffer per connection (tcpsocket_p.h).
+        socket = new transport::TcpSocket;
     }
-    if (!socket->setSocketDescriptor(descriptor)) {
+    const QIODevice::OpenMode mode = ssl ? QIODevice::ReadWrite : transport::TcpSocket::openMode;
+    if (!socket->setSocketDescriptor(descriptor, QAbstractSocket::ConnectedState, mode)) {
         qCWarning(lcServer) << "cannot adopt an accepted connection:" << socket->errorString();
         delete socket;
         // The descriptor is still ours: QTcpServer only closes those it never hands out.

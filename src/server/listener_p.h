@@ -7,12 +7,12 @@
 #include <optional>
 
 QT_BEGIN_NAMESPACE
-class QTcpSocket;
+class QAbstractSocket;
 QT_END_NAMESPACE
 
 namespace qtws::http {
 
-// The listening socket. It hands over every accepted connection at once, as a QTcpSocket or,
+// The listening socket. It hands over every accepted connection at once, as a QAbstractSocket or,
 // with a TLS configuration, as a QSslSocket whose server handshake has started. Unlike
 // QSslServer, which queues a connection only after its handshake, this lets the connection's
 // header timeout cover the TLS handshake too: a client that connects and then stalls the
@@ -26,7 +26,7 @@ public:
 
 Q_SIGNALS:
     // A new connection; the receiver takes ownership of socket (which has no parent).
-    void socketAccepted(QTcpSocket *socket);
+    void socketAccepted(QAbstractSocket *socket);
 
 protected:
     void incomingConnection(qintptr descriptor) override;

@@ -17,7 +17,7 @@ ServerPrivate::ServerPrivate(Server *qq, Server::Handler h, ServerOptions o)
     : q(qq), handler(std::move(h)), options(std::move(o))
 { }
 
-void ServerPrivate::onSocketAccepted(QTcpSocket *socket)
+void ServerPrivate::onSocketAccepted(QAbstractSocket *socket)
 {
     auto *connection = new ServerConnection(socket, options.tls.has_value(), this);
     if (connectionCount() >= options.maxConnections) {
@@ -43,7 +43,7 @@ void ServerPrivate::connectionFinished(ServerConnection *connection)
     }
 }
 
-void ServerPrivate::socketHandedOver(ServerConnection *connection, QTcpSocket *socket)
+void ServerPrivate::socketHandedOver(ServerConnection *connection, QAbstractSocket *socket)
 {
     connections.remove(connection);
     connection->deleteLater();
@@ -146,7 +146,7 @@ bool Server::listen()
     if (!d->listener) {
         d->listener = new Listener(d->options.tls, this);
         connect(d->listener, &Listener::socketAccepted, this,
-            [this](QTcpSocket *socket) { d->onSocketAccepted(socket); });
+            [this](QAbstractSocket *socket) { d->onSocketAccepted(socket); });
     }
     // Qt's default listen backlog is 50: a burst of more simultaneous connects than that
     // overflows the kernel's accept queue, and each dropped SYN is only retried after 1 s (then

@@ -21,7 +21,7 @@ namespace qtws::http {
 
 using transport::Deadlines;
 
-ServerConnection::ServerConnection(QTcpSocket *socket, bool encrypted, ServerPrivate *server)
+ServerConnection::ServerConnection(QAbstractSocket *socket, bool encrypted, ServerPrivate *server)
     : QObject(server->q)
     , m_server(server)
     , m_socket(socket)

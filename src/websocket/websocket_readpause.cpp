@@ -14,7 +14,7 @@ using transport::Deadlines;
 
 void WebSocketPrivate::holdSocket()
 {
-    QTcpSocket *socket = connection ? connection->socket() : nullptr;
+    QAbstractSocket *socket = connection ? connection->socket() : nullptr;
     if (!socket)
         return;
     // Qt stops reading from the kernel once this much is buffered; the peer is then slowed down
@@ -37,7 +37,7 @@ void WebSocketPrivate::holdSocket()
 
 void WebSocketPrivate::releaseSocket()
 {
-    QTcpSocket *socket = connection ? connection->socket() : nullptr;
+    QAbstractSocket *socket = connection ? connection->socket() : nullptr;
     if (!socket)
         return;
     socket->setReadBufferSize(0); // re-enables Qt's reading from the kernel
@@ -53,7 +53,7 @@ void WebSocketPrivate::readSocket()
     QPointer<WebSocket> guard(q);
     while (!readPaused && phase == Phase::Upgraded && connection
         && connection->state() != Connection::State::Closed && connection->socket()) {
-        QTcpSocket *socket = connection->socket();
+        QAbstractSocket *socket = connection->socket();
         const qint64 available = socket->bytesAvailable();
         if (available <= 0)
             return;
