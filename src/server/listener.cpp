@@ -20,11 +20,22 @@ Listener::Listener(std::optional<QSslConfiguration> tls, QObject *parent)
 
 void Listener::incomingConnection(qintptr descriptor)
 {
+    if (m_dispatch) {
+        m_dispatch(descriptor);
+        return;
+    }
+    if (QAbstractSocket *socket = adoptDescriptor(descriptor, m_tls))
+        Q_EMIT socketAccepted(socket);
+}
+
+QAbstractSocket *Listener::adoptDescriptor(
+    qintptr descriptor, const std::optional<QSslConfiguration> &tls)
+{
     QAbstractSocket *socket = nullptr;
     QSslSocket *ssl = nullptr;
-    if (m_tls) {
+    if (tls) {
         ssl = new QSslSocket;
-        ssl->setSslConfiguration(*m_tls);
+        ssl->setSslConfiguration(*tls);
         socket = ssl;
     } else {
         // Plain TCP is unbuffered: no Qt read or write buffer per connection (tcpsocket_p.h).
@@ -40,11 +51,11 @@ void Listener::incomingConnection(qintptr descriptor)
 #else
         ::close(int(descriptor));
 #endif
-        return;
+        return nullptr;
     }
     if (ssl)
         ssl->startServerEncryption();
-    Q_EMIT socketAccepted(socket);
+    return socket;
 }
 
 } // namespace qtws::http

@@ -4,6 +4,7 @@
 #include <QtNetwork/QSslConfiguration>
 #include <QtNetwork/QTcpServer>
 
+#include <functional>
 #include <optional>
 
 QT_BEGIN_NAMESPACE
@@ -24,6 +25,15 @@ class Listener : public QTcpServer
 public:
     explicit Listener(std::optional<QSslConfiguration> tls, QObject *parent = nullptr);
 
+    // With a dispatcher, accepted descriptors go to it instead of becoming sockets here (the
+    // multi-threaded server makes the socket in a worker thread, so that it lives there).
+    void setDispatcher(std::function<void(qintptr)> dispatch) { m_dispatch = std::move(dispatch); }
+    // The socket for an accepted descriptor, in the calling thread: unbuffered plain TCP
+    // (transport::TcpSocket) or a QSslSocket whose server handshake has started. nullptr (the
+    // descriptor closed) when it cannot be adopted.
+    static QAbstractSocket *adoptDescriptor(
+        qintptr descriptor, const std::optional<QSslConfiguration> &tls);
+
 Q_SIGNALS:
     // A new connection; the receiver takes ownership of socket (which has no parent).
     void socketAccepted(QAbstractSocket *socket);
@@ -33,6 +43,7 @@ protected:
 
 private:
     std::optional<QSslConfiguration> m_tls;
+    std::function<void(qintptr)> m_dispatch;
 };
 
 } // namespace qtws::http

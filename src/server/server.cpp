@@ -17,10 +17,16 @@ ServerPrivate::ServerPrivate(Server *qq, Server::Handler h, ServerOptions o)
     : q(qq), handler(std::move(h)), options(std::move(o))
 { }
 
-void ServerPrivate::onSocketAccepted(QAbstractSocket *socket)
+void ServerPrivate::adoptDescriptor(qintptr descriptor, bool reject)
+{
+    if (QAbstractSocket *socket = Listener::adoptDescriptor(descriptor, options.tls))
+        onSocketAccepted(socket, reject);
+}
+
+void ServerPrivate::onSocketAccepted(QAbstractSocket *socket, bool reject)
 {
     auto *connection = new ServerConnection(socket, options.tls.has_value(), this);
-    if (connectionCount() >= options.maxConnections) {
+    if (reject || connectionCount() >= options.maxConnections) {
         // Answered rather than refused at accept(): the client learns it is an overload
         // (RFC 9110 §15.6.4) instead of seeing a reset.
         rejected.insert(connection);

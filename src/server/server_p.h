@@ -21,7 +21,11 @@ class ServerPrivate
 public:
     ServerPrivate(Server *q, Server::Handler handler, ServerOptions options);
 
-    void onSocketAccepted(QAbstractSocket *socket);
+    // reject: answer 503 whatever the count (a multi-threaded front counted over all workers).
+    void onSocketAccepted(QAbstractSocket *socket, bool reject = false);
+    // A descriptor accepted by another thread's listener, adopted in this thread.
+    void adoptDescriptor(qintptr descriptor, bool reject);
+    static ServerPrivate *get(Server *server) { return server->d.get(); }
     // A connection's socket closed (or was handed over): forget it and delete it later.
     void connectionFinished(ServerConnection *connection);
     // An upgrade took connection's socket: count it until it disconnects or is destroyed.

@@ -140,7 +140,11 @@ void ServerConnection::processInput()
         }
         m_receivedSinceReset = true;
         const qsizetype used = m_parser.feed(m_input);
-        m_input.remove(0, used);
+        if (used == m_input.size())
+            m_input = QByteArray(); // readAll() allocates 16 KiB and more: an idle connection
+                                    // must not keep it (bench/compare `idle`)
+        else
+            m_input.remove(0, used);
         switch (m_parser.state()) {
         case Parser::State::NeedMore: break;
         case Parser::State::HeadComplete: onHeadComplete(); break;

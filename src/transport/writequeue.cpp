@@ -42,10 +42,10 @@ void WriteQueue::enqueue(QByteArray bytes)
     if (bytes.isEmpty())
         return;
     m_pendingBytes += bytes.size();
-    if (!m_blocks.empty() && bytes.size() < largeBlock && m_blocks.back().size() < largeBlock)
-        m_blocks.back().append(bytes);
+    if (!m_blocks.isEmpty() && bytes.size() < largeBlock && m_blocks.last().size() < largeBlock)
+        m_blocks.last().append(bytes);
     else
-        m_blocks.push_back(std::move(bytes)); // adopted, not copied
+        m_blocks.append(std::move(bytes)); // adopted, not copied
     if (!m_flushScheduled) {
         m_flushScheduled = true;
         QMetaObject::invokeMethod(this, &WriteQueue::scheduledFlush, Qt::QueuedConnection);
@@ -71,12 +71,12 @@ void WriteQueue::flush()
     }
     const bool unbuffered = isUnbuffered(m_device);
     qint64 direct = 0;
-    while (!m_blocks.empty()) {
+    while (!m_blocks.isEmpty()) {
         // An unbuffered socket gets more only once Qt's own buffer is empty: the kernel is
         // then taking bytes again, and no block is copied into Qt's buffer behind another.
         if (unbuffered && m_device->bytesToWrite() > 0)
             break;
-        QByteArray &block = m_blocks.front();
+        QByteArray &block = m_blocks.first();
         qint64 written = 0;
         qsizetype size = block.size() - m_head;
         if (unbuffered) {
@@ -100,7 +100,7 @@ void WriteQueue::flush()
         m_head += written;
         if (m_head < block.size())
             break; // a device that took less reports progress (onDeviceBytesWritten)
-        m_blocks.pop_front();
+        m_blocks.removeFirst();
         m_head = 0;
     }
     // An unbuffered socket wrote what the kernel took at once without a bytesWritten() signal
@@ -144,7 +144,7 @@ void WriteQueue::onDeviceBytesWritten(qint64 bytes)
     Q_EMIT bytesWritten(bytes);
     if (!self)
         return;
-    if (!m_blocks.empty() && !m_flushScheduled)
+    if (!m_blocks.isEmpty() && !m_flushScheduled)
         flush();
     if (self && bufferedAmount() == 0)
         Q_EMIT drained();

@@ -2,10 +2,9 @@
 #pragma once
 
 #include <QtCore/QByteArray>
+#include <QtCore/QList>
 #include <QtCore/QObject>
 #include <QtCore/QPointer>
-
-#include <deque>
 
 QT_BEGIN_NAMESPACE
 class QIODevice;
@@ -55,7 +54,7 @@ private:
     QPointer<QIODevice> m_device;
     // What is queued, in order: small writes of a turn merged into one block, large ones as
     // they came (see writequeue.cpp); m_head bytes of the first block are written.
-    std::deque<QByteArray> m_blocks;
+    QList<QByteArray> m_blocks; // not std::deque: that allocates ~600 bytes when constructed
     qsizetype m_head = 0;
     qint64 m_pendingBytes = 0;
     bool m_flushScheduled = false;
