@@ -3,6 +3,7 @@
 
 #include "server/logging_p.h"
 #include "server/server_p.h"
+#include "transport/tcpsocket_p.h"
 #include "transport/writequeue_p.h"
 
 #include <QtWs/http/response.h>
@@ -10,6 +11,8 @@
 
 #include <QtCore/QDateTime>
 #include <QtNetwork/QTcpSocket>
+
+#include <algorithm>
 
 #if defined(Q_OS_WIN)
 #include <winsock2.h>
@@ -126,7 +129,9 @@ void ServerConnection::processInput()
     const QPointer<ServerConnection> self(this);
     while (m_phase == Phase::Reading) {
         if (m_input.isEmpty()) {
-            m_input = m_socket->readAll();
+            // At most the read-ahead bound at a time (an unbuffered socket would otherwise
+            // hand over all the kernel holds).
+            m_input = m_socket->read(std::max<qint64>(m_server->options.readAheadBytes, 16 * 1024));
             if (m_input.isEmpty())
                 break;
             m_deadlines->touch(Deadlines::Kind::ReadIdle); // a body that is still moving
@@ -273,11 +278,24 @@ void ServerConnection::onReadyRead()
 {
     switch (m_phase) {
     case Phase::Reading: processInput(); break;
-    case Phase::Busy: break; // the bytes wait in the socket until the response ended
+    case Phase::Busy: readAhead(); break;
     case Phase::Closing: m_socket->readAll(); break; // lingering close: discarded
     case Phase::Closed:
     case Phase::HandedOver: break;
     }
+}
+
+void ServerConnection::readAhead()
+{
+    // A buffered socket holds up to readAheadBytes itself (start()) and notices the client's
+    // close meanwhile. An unbuffered one reads only when asked and announces nothing more
+    // until then: read ahead here, up to the same bound, which also sees the close (a
+    // deferred handler's Stream learns of a disconnect).
+    if (!transport::TcpSocket::isUnbuffered(m_socket))
+        return;
+    const qint64 room = m_server->options.readAheadBytes - m_input.size();
+    if (room > 0)
+        m_input += m_socket->read(room);
 }
 
 void ServerConnection::onDisconnected()

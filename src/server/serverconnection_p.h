@@ -69,6 +69,7 @@ private:
 
     void onReadyRead();
     void onDisconnected();
+    void readAhead();
     void onSocketError();
     void onDrained();
     void onDeadlineExpired(transport::Deadlines::Kind kind);

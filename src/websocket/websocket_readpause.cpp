@@ -2,6 +2,8 @@
 // Backpressure: WebSocket::setReadPaused() stops reading the socket and holds the codec's events.
 #include "websocket/websocket_p.h"
 
+#include "transport/tcpsocket_p.h"
+
 #include <QtNetwork/QTcpSocket>
 
 #include <functional>
@@ -54,7 +56,10 @@ void WebSocketPrivate::readSocket()
     while (!readPaused && phase == Phase::Upgraded && connection
         && connection->state() != Connection::State::Closed && connection->socket()) {
         QAbstractSocket *socket = connection->socket();
-        const qint64 available = socket->bytesAvailable();
+        // An unbuffered socket (transport/tcpsocket_p.h) announces more bytes only after a
+        // read() following its last readyRead(), even one that finds nothing: always read.
+        const bool unbuffered = transport::TcpSocket::isUnbuffered(socket);
+        const qint64 available = unbuffered ? qint64(64 * 1024) : socket->bytesAvailable();
         if (available <= 0)
             return;
         const QByteArray bytes = socket->read(available);
