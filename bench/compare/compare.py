@@ -131,7 +131,13 @@ class Harness:
     def one_run(self, server, command, raw, figure, gen_args, index):
         if raw and gen_args[0] == "idle" and "--deflate" in gen_args:
             return None
-        process = subprocess.Popen(pinned(self.server_cpu, command + ["--port", "0"]), stdout=subprocess.PIPE, stderr=self.log)
+        # A server with 2 workers gets both cores (sharing the generator's): pinned to one it
+        # could not use its second thread. Its figures say which side was the bottleneck
+        # through server_cpu and gen_cpu in the JSON and the CPU row of the table.
+        cpu = self.server_cpu
+        if "--workers" in command and command[command.index("--workers") + 1] != "1" and self.server_cpu is not None:
+            cpu = ",".join(str(c) for c in self.cpus[:2])
+        process = subprocess.Popen(pinned(cpu, command + ["--port", "0"]), stdout=subprocess.PIPE, stderr=self.log)
         try:
             port = read_listening(process, 20)
             gen = [self.binary("ws_loadgen")] + gen_args + ["--port", str(port), "--server-pid", str(process.pid)]
@@ -250,6 +256,13 @@ class Harness:
                         cells[i] += f" ({refused} of 2,000 refused)"
             lines.append(f"| {title} | " + " | ".join(cells)
                          + f" | {ratio(row, qtws, 'QtWebSockets')} | {ratio(row, qtws, 'raw TCP echo')} |")
+        # Who was the bottleneck in the pipelined 16 B echo: CPU use of server and generator.
+        cpu_cells = []
+        for server in servers:
+            runs = [r["result"] for r in self.runs if r["figure"] == "pipe16" and r["server"] == server and "error" not in r["result"]]
+            cpu_cells.append(f"{statistics.median(r['server_cpu'] for r in runs):.2f} / {statistics.median(r['gen_cpu'] for r in runs):.2f}" if runs else "—")
+        if any(c != "—" for c in cpu_cells):
+            lines.append("| pipelined 16 B: CPU of server / generator (1.00 = one core) | " + " | ".join(cpu_cells) + " | | |")
         receive = table.get("receive", {})
         if receive:
             lines += ["", "| client receive, 16 B binary messages, msgs/s | median | ÷ QWebSocket |", "|---|---:|---:|"]
