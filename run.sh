@@ -5,6 +5,7 @@
 #   ./run.sh bench   install what is missing, build (preset release), run the microbenchmarks
 #   ./run.sh fuzz    run only the fuzz targets (60 s each; fuzz/README.md runs one longer)
 #   ./run.sh inspector [URL|SESSION]  build and start the Inspector GUI (docs/inspector.md)
+#   ./run.sh bench-compare  build (release), run qtws beside QtWebSockets, Beast, raw TCP (~10 min)
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -116,13 +117,20 @@ inspector)
     fi
     build release --target inspector
     exec build/release/examples/inspector/inspector "$@"
+bench-compare)
+    # bench/compare/README.md: every server fresh per run, pinned to one core, the generator to
+    # the other; the table goes to stdout and build/release/bench-compare/results.{md,json}.
+    build release --target bench_compare_tools
+    python3 bench/compare/compare.py --bin-dir build/release/bench/compare \
+        --echo-server build/release/examples/echo-server/echo-server \
+        --out-dir build/release/bench-compare "$@"
     ;;
 fuzz)
     build ci
     ctest --preset ci -L fuzz
     ;;
 *)
-    sed -n '2,7p' "$0"
+    sed -n '2,8p' "$0"
     exit 2
     ;;
 esac

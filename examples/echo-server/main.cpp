@@ -1,7 +1,7 @@
 // Copyright (c) 2026 the qtws authors. SPDX-License-Identifier: MIT
 //
 // echo-server: a WebSocket echo server on qtws::Server.
-//   echo-server [--host 127.0.0.1] [--port 0] [--max-message 67108864]
+//   echo-server [--host 127.0.0.1] [--port 0] [--max-message 67108864] [--workers 1]
 // Prints "listening on PORT" once bound; runs until SIGINT or SIGTERM, then closes every
 // connection gracefully (1001); a second signal drops them at once.
 
@@ -13,6 +13,7 @@
 
 #include <csignal>
 #include <cstdio>
+#include <sys/resource.h>
 #include <unistd.h>
 
 namespace {
@@ -38,6 +39,17 @@ bool installSignalHandlers()
         && ::sigaction(SIGTERM, &action, nullptr) == 0;
 }
 
+// Each connection is a file descriptor: allow as many as the hard limit does (maxConnections
+// defaults to 10,000; a common soft limit is 1024).
+void raiseFileLimit()
+{
+    rlimit limit = {};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+        limit.rlim_cur = limit.rlim_max;
+        ::setrlimit(RLIMIT_NOFILE, &limit);
+    }
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
@@ -58,7 +70,10 @@ int main(int argc, char *argv[])
     const QCommandLineOption maxMessageOption(QStringLiteral("max-message"),
         QStringLiteral("Largest message and frame in bytes (default 64 MiB)."),
         QStringLiteral("bytes"), QString::number(echo::defaultMaxMessage));
-    parser.addOptions({hostOption, portOption, maxMessageOption});
+    const QCommandLineOption workersOption(QStringLiteral("workers"),
+        QStringLiteral("Worker threads serving connections; 0 = one per core (default 1)."),
+        QStringLiteral("count"), QStringLiteral("1"));
+    parser.addOptions({hostOption, portOption, maxMessageOption, workersOption});
     parser.process(app);
 
     const QHostAddress host(parser.value(hostOption));
@@ -66,17 +81,24 @@ int main(int argc, char *argv[])
     const uint port = parser.value(portOption).toUInt(&portOk);
     bool maxOk = false;
     const qint64 maxMessage = parser.value(maxMessageOption).toLongLong(&maxOk);
-    if (host.isNull() || !portOk || port > 65535 || !maxOk || maxMessage <= 0) {
-        std::fprintf(stderr, "echo-server: invalid --host, --port or --max-message\n");
+    bool workersOk = false;
+    const int workers = parser.value(workersOption).toInt(&workersOk);
+    if (host.isNull() || !portOk || port > 65535 || !maxOk || maxMessage <= 0 || !workersOk
+        || workers < 0 || workers > 256) {
+        std::fprintf(stderr, "echo-server: invalid --host, --port, --max-message or --workers\n");
         return 2;
     }
+    raiseFileLimit();
 
     if (!installSignalHandlers()) {
         std::perror("echo-server: signal handlers");
         return 1;
     }
 
-    qtws::Server server(echo::handleConnection, echo::options(host, quint16(port), maxMessage));
+    qtws::ServerOptions options = echo::options(host, quint16(port), maxMessage);
+    options.workerThreads = workers;
+    // The handler only connects the new WebSocket's own signals: safe on every worker thread.
+    qtws::Server server(echo::handleConnection, options);
     if (!server.listen()) {
         std::fprintf(stderr, "echo-server: %s\n", qPrintable(server.errorString()));
         return 1;

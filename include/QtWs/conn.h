@@ -8,6 +8,7 @@
 #include <QtCore/QByteArray>
 #include <QtCore/QByteArrayView>
 #include <QtCore/QFlags>
+#include <QtCore/QList>
 #include <QtCore/QString>
 
 #include <functional>
@@ -170,6 +171,10 @@ public:
 
     // The bytes queued for the peer since the last call, ready to write as one block.
     QByteArray takeOutgoing();
+    // The same bytes as blocks to write in order, without joining them: a large payload that
+    // a server sends from a QByteArray (WebSocket::sendBinaryMessage) is one of the blocks,
+    // shared with the sender's array instead of copied. takeOutgoing() joins the blocks.
+    QList<QByteArray> takeOutgoingBlocks();
     qsizetype outgoingSize() const;
 
     // --- state ---
@@ -191,8 +196,11 @@ private:
     // WebSocket encodes text from a QString, which is valid UTF-8 by construction (lone
     // surrogates become U+FFFD): it skips sendText's second validation pass, the larger part of
     // encoding ASCII text (bench/bench_conn.cpp: 64 KiB text 1.8 µs, binary 0.7 µs).
+    // Both take the QByteArray so that a large server-side payload is shared, not copied, into
+    // the outgoing blocks (bench/compare `large`).
     friend class WebSocket;
-    qint64 sendEncodedText(QByteArrayView utf8, SendFlags flags);
+    qint64 sendEncodedText(const QByteArray &utf8, SendFlags flags);
+    qint64 sendSharedBinary(const QByteArray &data, SendFlags flags);
 
     class Private;
     std::unique_ptr<Private> d{};

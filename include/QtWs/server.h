@@ -44,8 +44,20 @@ class WebSocketServerPrivate;
 // without close frames) and is deleted with deleteLater() after it emitted closed(). Hold a
 // QPointer to keep one beyond the handler.
 //
-// Threads: the Server, its WebSockets and the handler live on the thread the Server lives in;
-// call every function from there (QObject rules).
+// Threads: with ServerOptions::workerThreads 1 (the default), the Server, its WebSockets and
+// the handler live on the thread the Server lives in; call every function from there (QObject
+// rules). With N > 1 worker threads, the Server still lives on its own thread and every
+// function is still called from there, but it only accepts: each connection is served by one
+// worker thread (round robin), with its own event loop, in which
+//   - the connection's WebSocket lives (its parent is that worker's private Server, not this
+//     one): call its functions and connect to it from that thread, i.e. from the handler or the
+//     WebSocket's own slots; from elsewhere, QMetaObject::invokeMethod(ws, ...);
+//   - the handler is called, once per connection, so it must be safe to run on several threads
+//     at once (each worker has its own copy of it);
+//   - newConnection(ws) is emitted (connect to it with Qt::DirectConnection to use ws there);
+// while connectionCount() and connectionCountChanged() (on this Server's thread, coalesced),
+// broadcastTextMessage()/broadcastBinaryMessage(), close(), forceClose() and closed() cover
+// every worker. Destroying the Server drops every connection and joins the threads.
 class QTWS_EXPORT Server : public QObject
 {
     Q_OBJECT
@@ -89,6 +101,14 @@ public:
 
     // Open WebSockets (Open or Closing); handshakes still in progress are not counted.
     int connectionCount() const;
+    // The worker threads serving connections (options().workerThreads resolved; 1 when the
+    // Server's own thread serves them).
+    int workerCount() const;
+
+    // Sends message to every open WebSocket. With worker threads the sends are queued into
+    // each worker and happen there, soon after this returns.
+    void broadcastTextMessage(const QString &message);
+    void broadcastBinaryMessage(const QByteArray &message);
 
     // Graceful stop: stop accepting; handshakes in progress get 503; every WebSocket gets
     // close(1001 Going Away, "server shutting down"), all at once, so the total wait is one

@@ -35,8 +35,18 @@ struct ServerOptions
     std::chrono::milliseconds handshakeTimeout{10'000};
     // Most simultaneous connections, handshakes in progress and open WebSockets together.
     // Further ones are answered 503 and closed, so an overload is reported to the client rather
-    // than failing at accept(). Default 1024, the usual `ulimit -n`: raise both together.
-    int maxConnections = 1024;
+    // than failing at accept(). Default 10,000: an idle WebSocket costs about 15 KiB of server
+    // memory (docs/benchmarks.md); each needs a file descriptor, so `ulimit -n` must allow it
+    // too (examples/echo-server raises its soft limit to the hard one). With worker threads
+    // the bound holds over all workers together (WebSockets counted exactly, handshakes in
+    // progress per worker).
+    int maxConnections = 10'000;
+    // Threads that serve connections (see Server's thread rules). 1, the default: everything
+    // runs on the Server's thread. N > 1: the Server accepts on its thread and hands each
+    // connection to one of N worker threads (round robin), each with its own event loop; the
+    // connection's WebSocket lives there, the handler is called there, and its slots run
+    // there. 0: one worker per core (QThread::idealThreadCount()).
+    int workerThreads = 1;
 };
 
 } // namespace qtws

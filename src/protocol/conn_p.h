@@ -33,11 +33,15 @@ public:
 
     // --- output ---
     bool canSend(const char *function, bool dataFrame) const;
-    void writeFrame(Opcode opcode, bool fin, quint8 rsv, QByteArrayView payload);
+    // With shareable (the QByteArray payload views), a large unmasked payload is queued by
+    // reference as its own outgoing block instead of being copied.
+    void writeFrame(Opcode opcode, bool fin, quint8 rsv, QByteArrayView payload,
+        const QByteArray *shareable = nullptr);
     void writeClose(quint16 code, QByteArrayView why);
     enum class TextCheck : quint8 { Validate, AlreadyValid };
     qint64 sendMessage(MessageType type, QByteArrayView payload, SendFlags flags,
-        const char *function, TextCheck check = TextCheck::Validate);
+        const char *function, TextCheck check = TextCheck::Validate,
+        const QByteArray *shareable = nullptr);
     quint32 nextMaskKey();
 
     const Role role;
@@ -88,7 +92,9 @@ public:
     std::vector<Event> events;
     size_t eventHead = 0;
 
-    // Output.
+    // Output: the bytes to write are outgoingBlocks (in order), then outgoing.
+    std::vector<QByteArray> outgoingBlocks;
+    qsizetype outgoingBlocksSize = 0;
     QByteArray outgoing;
     bool sendingFragmented = false;
     MessageType sendingType = MessageType::Binary;

@@ -2,6 +2,7 @@
 #include "server/listener_p.h"
 
 #include "server/logging_p.h"
+#include "transport/tcpsocket_p.h"
 
 #include <QtNetwork/QSslSocket>
 
@@ -19,16 +20,29 @@ Listener::Listener(std::optional<QSslConfiguration> tls, QObject *parent)
 
 void Listener::incomingConnection(qintptr descriptor)
 {
-    QTcpSocket *socket = nullptr;
+    if (m_dispatch) {
+        m_dispatch(descriptor);
+        return;
+    }
+    if (QAbstractSocket *socket = adoptDescriptor(descriptor, m_tls))
+        Q_EMIT socketAccepted(socket);
+}
+
+QAbstractSocket *Listener::adoptDescriptor(
+    qintptr descriptor, const std::optional<QSslConfiguration> &tls)
+{
+    QAbstractSocket *socket = nullptr;
     QSslSocket *ssl = nullptr;
-    if (m_tls) {
+    if (tls) {
         ssl = new QSslSocket;
-        ssl->setSslConfiguration(*m_tls);
+        ssl->setSslConfiguration(*tls);
         socket = ssl;
     } else {
-        socket = new QTcpSocket;
+        // Plain TCP is unbuffered: no Qt read or write buffer per connection (tcpsocket_p.h).
+        socket = new transport::TcpSocket;
     }
-    if (!socket->setSocketDescriptor(descriptor)) {
+    const QIODevice::OpenMode mode = ssl ? QIODevice::ReadWrite : transport::TcpSocket::openMode;
+    if (!socket->setSocketDescriptor(descriptor, QAbstractSocket::ConnectedState, mode)) {
         qCWarning(lcServer) << "cannot adopt an accepted connection:" << socket->errorString();
         delete socket;
         // The descriptor is still ours: QTcpServer only closes those it never hands out.
@@ -37,11 +51,11 @@ void Listener::incomingConnection(qintptr descriptor)
 #else
         ::close(int(descriptor));
 #endif
-        return;
+        return nullptr;
     }
     if (ssl)
         ssl->startServerEncryption();
-    Q_EMIT socketAccepted(socket);
+    return socket;
 }
 
 } // namespace qtws::http

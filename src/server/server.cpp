@@ -17,10 +17,16 @@ ServerPrivate::ServerPrivate(Server *qq, Server::Handler h, ServerOptions o)
     : q(qq), handler(std::move(h)), options(std::move(o))
 { }
 
-void ServerPrivate::onSocketAccepted(QTcpSocket *socket)
+void ServerPrivate::adoptDescriptor(qintptr descriptor, bool reject)
+{
+    if (QAbstractSocket *socket = Listener::adoptDescriptor(descriptor, options.tls))
+        onSocketAccepted(socket, reject);
+}
+
+void ServerPrivate::onSocketAccepted(QAbstractSocket *socket, bool reject)
 {
     auto *connection = new ServerConnection(socket, options.tls.has_value(), this);
-    if (connectionCount() >= options.maxConnections) {
+    if (reject || connectionCount() >= options.maxConnections) {
         // Answered rather than refused at accept(): the client learns it is an overload
         // (RFC 9110 §15.6.4) instead of seeing a reset.
         rejected.insert(connection);
@@ -43,7 +49,7 @@ void ServerPrivate::connectionFinished(ServerConnection *connection)
     }
 }
 
-void ServerPrivate::socketHandedOver(ServerConnection *connection, QTcpSocket *socket)
+void ServerPrivate::socketHandedOver(ServerConnection *connection, QAbstractSocket *socket)
 {
     connections.remove(connection);
     connection->deleteLater();
@@ -146,7 +152,7 @@ bool Server::listen()
     if (!d->listener) {
         d->listener = new Listener(d->options.tls, this);
         connect(d->listener, &Listener::socketAccepted, this,
-            [this](QTcpSocket *socket) { d->onSocketAccepted(socket); });
+            [this](QAbstractSocket *socket) { d->onSocketAccepted(socket); });
     }
     // Qt's default listen backlog is 50: a burst of more simultaneous connects than that
     // overflows the kernel's accept queue, and each dropped SYN is only retried after 1 s (then

@@ -6,7 +6,7 @@
 #include <QtCore/QSet>
 
 QT_BEGIN_NAMESPACE
-class QTcpSocket;
+class QAbstractSocket;
 QT_END_NAMESPACE
 
 namespace qtws::http {
@@ -21,11 +21,15 @@ class ServerPrivate
 public:
     ServerPrivate(Server *q, Server::Handler handler, ServerOptions options);
 
-    void onSocketAccepted(QTcpSocket *socket);
+    // reject: answer 503 whatever the count (a multi-threaded front counted over all workers).
+    void onSocketAccepted(QAbstractSocket *socket, bool reject = false);
+    // A descriptor accepted by another thread's listener, adopted in this thread.
+    void adoptDescriptor(qintptr descriptor, bool reject);
+    static ServerPrivate *get(Server *server) { return server->d.get(); }
     // A connection's socket closed (or was handed over): forget it and delete it later.
     void connectionFinished(ServerConnection *connection);
     // An upgrade took connection's socket: count it until it disconnects or is destroyed.
-    void socketHandedOver(ServerConnection *connection, QTcpSocket *socket);
+    void socketHandedOver(ServerConnection *connection, QAbstractSocket *socket);
     // Calls the handler, turning an escaping exception into a 500 or a closed connection.
     void runHandler(Stream &stream);
 

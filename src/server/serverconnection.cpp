@@ -4,6 +4,7 @@
 #include "server/logging_p.h"
 #include "server/server_p.h"
 #include "transport/halfclose_p.h"
+#include "transport/tcpsocket_p.h"
 #include "transport/writequeue_p.h"
 
 #include <QtWs/http/response.h>
@@ -12,11 +13,13 @@
 #include <QtCore/QDateTime>
 #include <QtNetwork/QTcpSocket>
 
+#include <algorithm>
+
 namespace qtws::http {
 
 using transport::Deadlines;
 
-ServerConnection::ServerConnection(QTcpSocket *socket, bool encrypted, ServerPrivate *server)
+ServerConnection::ServerConnection(QAbstractSocket *socket, bool encrypted, ServerPrivate *server)
     : QObject(server->q)
     , m_server(server)
     , m_socket(socket)
@@ -121,7 +124,9 @@ void ServerConnection::processInput()
     const QPointer<ServerConnection> self(this);
     while (m_phase == Phase::Reading) {
         if (m_input.isEmpty()) {
-            m_input = m_socket->readAll();
+            // At most the read-ahead bound at a time (an unbuffered socket would otherwise
+            // hand over all the kernel holds).
+            m_input = m_socket->read(std::max<qint64>(m_server->options.readAheadBytes, 16 * 1024));
             if (m_input.isEmpty())
                 break;
             m_deadlines->touch(Deadlines::Kind::ReadIdle); // a body that is still moving
@@ -135,7 +140,11 @@ void ServerConnection::processInput()
         }
         m_receivedSinceReset = true;
         const qsizetype used = m_parser.feed(m_input);
-        m_input.remove(0, used);
+        if (used == m_input.size())
+            m_input = QByteArray(); // readAll() allocates 16 KiB and more: an idle connection
+                                    // must not keep it (bench/compare `idle`)
+        else
+            m_input.remove(0, used);
         switch (m_parser.state()) {
         case Parser::State::NeedMore: break;
         case Parser::State::HeadComplete: onHeadComplete(); break;
@@ -259,11 +268,24 @@ void ServerConnection::onReadyRead()
 {
     switch (m_phase) {
     case Phase::Reading: processInput(); break;
-    case Phase::Busy: break; // the bytes wait in the socket until the response ended
+    case Phase::Busy: readAhead(); break;
     case Phase::Closing: m_socket->readAll(); break; // lingering close: discarded
     case Phase::Closed:
     case Phase::HandedOver: break;
     }
+}
+
+void ServerConnection::readAhead()
+{
+    // A buffered socket holds up to readAheadBytes itself (start()) and notices the client's
+    // close meanwhile. An unbuffered one reads only when asked and announces nothing more
+    // until then: read ahead here, up to the same bound, which also sees the close (a
+    // deferred handler's Stream learns of a disconnect).
+    if (!transport::TcpSocket::isUnbuffered(m_socket))
+        return;
+    const qint64 room = m_server->options.readAheadBytes - m_input.size();
+    if (room > 0)
+        m_input += m_socket->read(room);
 }
 
 void ServerConnection::onDisconnected()

@@ -10,7 +10,7 @@
 #include <QtCore/QPointer>
 
 QT_BEGIN_NAMESPACE
-class QTcpSocket;
+class QAbstractSocket;
 QT_END_NAMESPACE
 
 namespace qtws::transport {
@@ -30,7 +30,7 @@ class ServerConnection : public QObject
     Q_OBJECT
 
 public:
-    ServerConnection(QTcpSocket *socket, bool encrypted, ServerPrivate *server);
+    ServerConnection(QAbstractSocket *socket, bool encrypted, ServerPrivate *server);
     ~ServerConnection() override;
 
     // Starts serving: arms the header timeout and reads what has arrived.
@@ -69,12 +69,13 @@ private:
 
     void onReadyRead();
     void onDisconnected();
+    void readAhead();
     void onSocketError();
     void onDrained();
     void onDeadlineExpired(transport::Deadlines::Kind kind);
 
     ServerPrivate *m_server;
-    QTcpSocket *m_socket; // child of this, until detached
+    QAbstractSocket *m_socket; // child of this, until detached
     bool m_encrypted;
     transport::WriteQueue *m_writeQueue; // child of this
     transport::Deadlines *m_deadlines; // child of this

@@ -39,7 +39,7 @@ bool statusHasNoBody(int status)
 } // namespace
 
 Stream *StreamPrivate::create(
-    ServerConnection *connection, Request request, const QTcpSocket *socket, bool encrypted)
+    ServerConnection *connection, Request request, const QAbstractSocket *socket, bool encrypted)
 {
     auto d = std::make_unique<StreamPrivate>();
     StreamPrivate *raw = d.get();

@@ -24,8 +24,8 @@ public:
         UntilClose, // HTTP/1.0 without a length: the close ends the body (RFC 9112 §6.3)
     };
 
-    static Stream *create(
-        ServerConnection *connection, Request request, const QTcpSocket *socket, bool encrypted);
+    static Stream *create(ServerConnection *connection, Request request,
+        const QAbstractSocket *socket, bool encrypted);
     static StreamPrivate *get(Stream *stream) { return stream->d.get(); }
 
     // The client went away (or the server was aborted) before end().
@@ -69,7 +69,7 @@ struct DetachedSocket
     // The connection's socket, a QSslSocket when encrypted is true; no parent, no signal
     // connections to the http::Server, no read-buffer limit, every server timer stopped.
     // Null when detaching was refused (see errorString).
-    std::unique_ptr<QTcpSocket> socket;
+    std::unique_ptr<QAbstractSocket> socket;
     // Bytes the client sent after the request (the first WebSocket frames, if it did not wait
     // for the 101): the new owner must process them before anything it reads from socket.
     QByteArray leftover;

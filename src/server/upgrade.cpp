@@ -25,10 +25,10 @@ namespace {
 // the bytes are out. What the client still sends is read and dropped meanwhile, so that unread
 // bytes do not turn the close into a reset that could destroy the response; a client that
 // never lets the close finish is aborted after timeout. The socket deletes itself.
-void answerAndClose(
-    std::unique_ptr<QTcpSocket> owned, const QByteArray &bytes, std::chrono::milliseconds timeout)
+void answerAndClose(std::unique_ptr<QAbstractSocket> owned, const QByteArray &bytes,
+    std::chrono::milliseconds timeout)
 {
-    QTcpSocket *socket = owned.release();
+    QAbstractSocket *socket = owned.release();
     QObject::connect(socket, &QIODevice::readyRead, socket, [socket] { socket->readAll(); });
     QObject::connect(socket, &QAbstractSocket::disconnected, socket, &QObject::deleteLater);
     QTimer::singleShot(

@@ -1,7 +1,10 @@
 // Copyright (c) 2026 the qtws authors. SPDX-License-Identifier: MIT
 #include "server/websocketserver_p.h"
 
+#include "server/listener_p.h"
 #include "server/logging_p.h"
+#include "server/server_p.h"
+#include "server/workerpool_p.h"
 
 #include <QtWs/closecode.h>
 #include <QtWs/http/stream.h>
@@ -11,6 +14,7 @@
 #include <QtCore/QEventLoop>
 #include <QtCore/QMetaObject>
 
+#include <algorithm>
 #include <limits>
 
 namespace qtws {
@@ -38,6 +42,22 @@ http::ServerOptions httpOptions(const ServerOptions &options)
     return out;
 }
 
+QUrl wsUrl(QHostAddress address, quint16 port, bool tls)
+{
+    // A wildcard address is reachable as the loopback address of its family; RFC 6455 §3: ws
+    // and wss, with "/" as the resource name of an empty path.
+    if (address == QHostAddress::Any || address == QHostAddress::AnyIPv4)
+        address = QHostAddress(QHostAddress::LocalHost);
+    else if (address == QHostAddress::AnyIPv6)
+        address = QHostAddress(QHostAddress::LocalHostIPv6);
+    QUrl url;
+    url.setScheme(tls ? QStringLiteral("wss") : QStringLiteral("ws"));
+    url.setHost(address.toString());
+    url.setPort(port);
+    url.setPath(QStringLiteral("/"));
+    return url;
+}
+
 } // namespace
 
 WebSocketServerPrivate::WebSocketServerPrivate(Server *qq, Server::Handler h, ServerOptions o)
@@ -58,6 +78,84 @@ WebSocketServerPrivate::WebSocketServerPrivate(Server *qq, Server::Handler h, Se
         abortAll();
         scheduleClosedCheck();
     });
+    const int workers = WorkerPool::resolve(options.workerThreads);
+    if (workers > 1)
+        startWorkers(workers);
+}
+
+void WebSocketServerPrivate::startWorkers(int count)
+{
+    pool = std::make_unique<WorkerPool>();
+    workerCounts = std::make_unique<std::atomic<int>[]>(size_t(count));
+    ServerOptions inner = options;
+    inner.workerThreads = 1;
+    // Runs in each worker's thread (this thread waits meanwhile). The worker's Server reports
+    // through direct connections, in its thread; what concerns q is posted to q's thread.
+    pool->start(count, [this, inner](int index) -> QObject * {
+        auto *server = new Server(handler, inner);
+        QObject::connect(
+            server, &Server::connectionCountChanged, server,
+            [this, index](int open) {
+                workerCounts[size_t(index)].store(open, std::memory_order_relaxed);
+                postCountChanged();
+            },
+            Qt::DirectConnection);
+        QObject::connect(
+            server, &Server::newConnection, server,
+            [this](WebSocket *ws) { Q_EMIT q->newConnection(ws); }, Qt::DirectConnection);
+        QObject::connect(
+            server, &Server::closed, server,
+            [this] {
+                QMetaObject::invokeMethod(
+                    q, [this] { workerClosed(); }, Qt::QueuedConnection);
+            },
+            Qt::DirectConnection);
+        return server;
+    });
+}
+
+Server *WebSocketServerPrivate::worker(int index) const
+{
+    return static_cast<Server *>(pool->engine(index));
+}
+
+void WebSocketServerPrivate::dispatch(qintptr descriptor)
+{
+    // maxConnections over all workers: the open WebSockets are counted exactly here, the
+    // handshakes in progress by each worker's own bound.
+    const bool reject = closing || q->connectionCount() >= options.maxConnections;
+    Server *target = worker(pool->next());
+    QMetaObject::invokeMethod(
+        target, [target, descriptor, reject] { get(target)->adoptDescriptor(descriptor, reject); },
+        Qt::QueuedConnection);
+}
+
+void WebSocketServerPrivate::adoptDescriptor(qintptr descriptor, bool reject)
+{
+    http::ServerPrivate::get(http)->adoptDescriptor(descriptor, reject || closing);
+}
+
+void WebSocketServerPrivate::postCountChanged()
+{
+    // Coalesced: a burst of handshakes in the workers is one signal on q's thread.
+    if (countChangePosted.exchange(true))
+        return;
+    QMetaObject::invokeMethod(
+        q,
+        [this] {
+            countChangePosted.store(false);
+            if (!destroying)
+                Q_EMIT q->connectionCountChanged(q->connectionCount());
+        },
+        Qt::QueuedConnection);
+}
+
+void WebSocketServerPrivate::workerClosed()
+{
+    if (++workersClosed < pool->size() || closedEmitted || destroying)
+        return;
+    closedEmitted = true;
+    Q_EMIT q->closed();
 }
 
 void WebSocketServerPrivate::onRequest(http::Stream &stream)
@@ -143,6 +241,8 @@ Server::~Server()
 {
     d->destroying = true;
     d->closeTimer.stop();
+    if (d->pool)
+        d->pool->stop(); // each worker's Server is deleted in its thread, dropping its clients
     // The WebSockets go first, while the http::Server that counts their sockets still exists.
     const QSet<WebSocket *> all = d->sockets;
     d->sockets.clear();
@@ -159,6 +259,28 @@ const ServerOptions &Server::options() const
 
 bool Server::listen()
 {
+    if (d->threaded()) {
+        if (d->closing || isListening()) {
+            d->errorString = d->closing ? QStringLiteral("the server was closed")
+                                        : QStringLiteral("the server is already listening");
+            return false;
+        }
+        if (!d->front) {
+            d->front = new http::Listener(d->options.tls, this);
+            d->front->setDispatcher([this](qintptr descriptor) { d->dispatch(descriptor); });
+        }
+        d->front->setListenBacklogSize(std::max(d->options.maxConnections, 50));
+        if (!d->front->listen(d->options.host, d->options.port)) {
+            d->errorString = QStringLiteral("cannot listen on %1 port %2: %3")
+                                 .arg(d->options.host.toString())
+                                 .arg(d->options.port)
+                                 .arg(d->front->errorString());
+            return false;
+        }
+        d->errorString.clear();
+        Q_EMIT listeningChanged();
+        return true;
+    }
     if (!d->http->listen()) {
         d->errorString = d->http->errorString();
         return false;
@@ -170,6 +292,8 @@ bool Server::listen()
 
 bool Server::isListening() const
 {
+    if (d->threaded())
+        return d->front && d->front->isListening();
     return d->http->isListening();
 }
 
@@ -188,11 +312,15 @@ bool Server::run()
 
 QHostAddress Server::serverAddress() const
 {
+    if (d->threaded())
+        return d->front ? d->front->serverAddress() : QHostAddress();
     return d->http->serverAddress();
 }
 
 quint16 Server::serverPort() const
 {
+    if (d->threaded())
+        return d->front ? d->front->serverPort() : 0;
     return d->http->serverPort();
 }
 
@@ -200,17 +328,57 @@ QUrl Server::serverUrl() const
 {
     if (!isListening())
         return {};
-    // http::Server already maps a wildcard address to the loopback one; only the scheme
-    // differs (RFC 6455 §3: ws and wss, with "/" as the resource name of an empty path).
-    QUrl url = d->http->serverUrl();
-    url.setScheme(d->options.tls ? QStringLiteral("wss") : QStringLiteral("ws"));
-    url.setPath(QStringLiteral("/"));
-    return url;
+    return wsUrl(serverAddress(), serverPort(), d->options.tls.has_value());
 }
 
 int Server::connectionCount() const
 {
+    if (d->threaded()) {
+        int total = 0;
+        for (int i = 0; i < d->pool->size(); ++i)
+            total += d->workerCounts[size_t(i)].load(std::memory_order_relaxed);
+        return total;
+    }
     return int(d->sockets.size());
+}
+
+int Server::workerCount() const
+{
+    return d->threaded() ? d->pool->size() : 1;
+}
+
+void Server::broadcastTextMessage(const QString &message)
+{
+    if (d->threaded()) {
+        for (int i = 0; i < d->pool->size(); ++i) {
+            Server *worker = d->worker(i);
+            QMetaObject::invokeMethod(
+                worker, [worker, message] { worker->broadcastTextMessage(message); },
+                Qt::QueuedConnection);
+        }
+        return;
+    }
+    for (WebSocket *ws : std::as_const(d->sockets)) {
+        if (ws->state() == WebSocket::State::Open)
+            ws->sendTextMessage(message);
+    }
+}
+
+void Server::broadcastBinaryMessage(const QByteArray &message)
+{
+    if (d->threaded()) {
+        for (int i = 0; i < d->pool->size(); ++i) {
+            Server *worker = d->worker(i);
+            QMetaObject::invokeMethod(
+                worker, [worker, message] { worker->broadcastBinaryMessage(message); },
+                Qt::QueuedConnection);
+        }
+        return;
+    }
+    for (WebSocket *ws : std::as_const(d->sockets)) {
+        if (ws->state() == WebSocket::State::Open)
+            ws->sendBinaryMessage(message);
+    }
 }
 
 void Server::close()
@@ -218,6 +386,13 @@ void Server::close()
     if (d->closing)
         return;
     d->closing = true;
+    if (d->threaded()) {
+        if (d->front)
+            d->front->close();
+        for (int i = 0; i < d->pool->size(); ++i)
+            QMetaObject::invokeMethod(d->worker(i), &Server::close, Qt::QueuedConnection);
+        return;
+    }
     d->http->close();
     // Every close frame is queued now, so the clients answer concurrently and the whole
     // shutdown takes at most one close timeout (HTTP.jl closes them one after another).
@@ -233,6 +408,14 @@ void Server::close()
 
 void Server::forceClose()
 {
+    if (d->threaded()) {
+        d->closing = true;
+        if (d->front)
+            d->front->close();
+        for (int i = 0; i < d->pool->size(); ++i)
+            QMetaObject::invokeMethod(d->worker(i), &Server::forceClose, Qt::QueuedConnection);
+        return;
+    }
     d->closing = true;
     d->closeTimer.stop();
     d->http->forceClose();

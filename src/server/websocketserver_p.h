@@ -8,7 +8,16 @@
 #include <QtCore/QSet>
 #include <QtCore/QTimer>
 
+#include <atomic>
+#include <memory>
+#include <vector>
+
 namespace qtws {
+
+namespace http {
+class Listener;
+}
+class WorkerPool;
 
 // qtws::Server's state: the http::Server that accepts and times the handshakes, the open
 // WebSockets (children of the Server), and the shutdown bookkeeping.
@@ -27,6 +36,20 @@ public:
     // Emits closed() from the event loop once the HTTP side and every WebSocket are done.
     void scheduleClosedCheck();
 
+    // --- worker threads (options.workerThreads != 1) ---
+    // A server with workers listens with `front` here and serves nothing itself: each worker
+    // thread runs a single-threaded Server (an engine of `pool`) that adopts the descriptors
+    // front accepts. Counts come back through atomics, the end through workerClosed().
+    bool threaded() const { return pool != nullptr; }
+    void startWorkers(int count);
+    void dispatch(qintptr descriptor);
+    void workerClosed();
+    void postCountChanged();
+    Server *worker(int index) const;
+    // In a worker's Server: serve an accepted descriptor (reject: answer 503).
+    void adoptDescriptor(qintptr descriptor, bool reject);
+    static WebSocketServerPrivate *get(Server *server) { return server->d.get(); }
+
     Server *q;
     Server::Handler handler;
     ServerOptions options;
@@ -40,6 +63,12 @@ public:
     bool closedCheckQueued = false;
     bool destroying = false;
     Topics *topics = nullptr; // child of q, on first use (servertopics.cpp)
+
+    std::unique_ptr<WorkerPool> pool;
+    http::Listener *front = nullptr; // child of q
+    std::unique_ptr<std::atomic<int>[]> workerCounts; // open WebSockets per worker
+    int workersClosed = 0;
+    std::atomic<bool> countChangePosted{false};
 };
 
 } // namespace qtws

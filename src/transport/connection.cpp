@@ -3,8 +3,10 @@
 
 #include "transport/halfclose_p.h"
 #include "transport/logging_p.h"
+#include "transport/tcpsocket_p.h"
 
 #include <QtCore/QMetaObject>
+#include <QtCore/QScopeGuard>
 #include <QtNetwork/QAuthenticator>
 #include <QtNetwork/QSslSocket>
 #include <QtNetwork/QTcpSocket>
@@ -42,7 +44,7 @@ void Connection::releaseSocket()
 {
     if (!m_socket)
         return;
-    QTcpSocket *socket = m_socket;
+    QAbstractSocket *socket = m_socket;
     m_socket = nullptr;
     disconnect(socket, nullptr, this, nullptr);
     if (m_writeQueue)
@@ -56,7 +58,7 @@ void Connection::releaseSocket()
         delete socket;
 }
 
-void Connection::setUpSocket(QTcpSocket *socket)
+void Connection::setUpSocket(QAbstractSocket *socket)
 {
     m_socket = socket;
     // Qt asks for proxy credentials on a 407 when it has none or the ones it sent were refused;
@@ -95,9 +97,12 @@ void Connection::connectToHost(const ConnectSpec &spec)
     if (tunnel)
         m_tunnelRequest = connectRequest(spec);
 
-    QTcpSocket *socket = nullptr;
+    QAbstractSocket *socket = nullptr;
+    // A direct plain TCP connection is unbuffered (tcpsocket_p.h); through a proxy engine Qt's
+    // buffers stay.
+    const bool unbuffered = !spec.tls && socketProxy.type() == QNetworkProxy::NoProxy;
     if (!spec.tls) {
-        socket = new QTcpSocket;
+        socket = unbuffered ? static_cast<QAbstractSocket *>(new TcpSocket) : new QTcpSocket;
         setUpSocket(socket);
         socket->setProxy(socketProxy);
         if (!tunnel)
@@ -141,7 +146,8 @@ void Connection::connectToHost(const ConnectSpec &spec)
         // The host name given here is the one SNI sends and the certificate is checked against.
         static_cast<QSslSocket *>(socket)->connectToHostEncrypted(spec.host, spec.port);
     else
-        socket->connectToHost(spec.host, spec.port);
+        socket->connectToHost(spec.host, spec.port,
+            unbuffered ? TcpSocket::openMode : QIODevice::OpenMode(QIODevice::ReadWrite));
 }
 
 QByteArray Connection::connectRequest(const ConnectSpec &spec)
@@ -223,7 +229,7 @@ void Connection::failConnect(Failure failure, const QString &message)
         Qt::QueuedConnection);
 }
 
-void Connection::adopt(QTcpSocket *socket, QByteArray leftover)
+void Connection::adopt(QAbstractSocket *socket, QByteArray leftover)
 {
     Q_ASSERT(m_state == State::Idle);
     Q_ASSERT(socket);
@@ -241,7 +247,11 @@ void Connection::deliverPending()
     if (!m_pendingDelivery)
         return;
     m_pendingDelivery = false;
-    if (!m_leftover.isEmpty()) {
+    if (m_leftover.isEmpty()) {
+        // An empty buffer may still hold the capacity the handshake was read into (16 KiB and
+        // more): an idle connection must not keep it (bench/compare `idle`).
+        m_leftover = QByteArray();
+    } else {
         const QByteArray leftover = std::exchange(m_leftover, {});
         QPointer<Connection> self(this);
         m_deadlines.touch(Deadlines::Kind::ReadIdle);
@@ -289,7 +299,69 @@ void Connection::onReadyRead()
     readAvailable();
 }
 
+namespace {
+
+// Unbuffered sockets are read straight into this buffer, one per thread, and handed up as a
+// view: the codec copies (unmasks) what it keeps, so the connection itself holds no read buffer
+// (bench/compare `idle`). 256 KiB per read keeps a 1 MiB message to a few system calls
+// (bench/compare `large`).
+constexpr qsizetype sharedReadSize = 256 * 1024;
+constexpr int maxReadsPerNotification = 4;
+struct SharedReadBuffer
+{
+    QByteArray bytes{sharedReadSize, Qt::Uninitialized};
+    bool inUse = false; // a nested event loop inside received() reads another connection
+};
+thread_local SharedReadBuffer sharedRead;
+
+} // namespace
+
 void Connection::readAvailable()
+{
+    if (TcpSocket::isUnbuffered(m_socket))
+        readUnbuffered();
+    else
+        readBuffered();
+}
+
+void Connection::readUnbuffered()
+{
+    QPointer<Connection> self(this);
+    const bool shared = !sharedRead.inUse;
+    QByteArray &buffer = shared ? sharedRead.bytes : m_readBuffer;
+    if (!shared && buffer.size() < sharedReadSize)
+        buffer.resize(sharedReadSize);
+    if (shared)
+        sharedRead.inUse = true;
+    const auto release = qScopeGuard([shared] {
+        if (shared)
+            sharedRead.inUse = false;
+    });
+    // A few reads per notification, then back to the event loop: the replies of what was read
+    // are written (WriteQueue flush) and other connections get their turn; the read notifier
+    // fires again while bytes remain. Reading on while a client kept sending held the echo of
+    // a 1 MiB message back behind the next ones (bench/compare `large`).
+    for (int reads = 0; reads < maxReadsPerNotification && m_socket && m_state != State::Closed;
+         ++reads) {
+        // -1 (EOF, reset) is reported by the TcpSocket as errorOccurred and disconnected.
+        const qint64 got = m_socket->read(buffer.data(), sharedReadSize);
+        if (got <= 0)
+            return;
+        if (m_state == State::Closing)
+            continue; // our side is done (closeAfterWrites): read so that the close does not
+                      // reset the connection, and drop
+        m_deadlines.touch(Deadlines::Kind::ReadIdle);
+        ++m_inCallback;
+        Q_EMIT received(QByteArrayView(buffer.constData(), got));
+        if (!self)
+            return;
+        --m_inCallback;
+        if (got < sharedReadSize)
+            return; // the kernel had no more; the read notifier announces the next bytes
+    }
+}
+
+void Connection::readBuffered()
 {
     QPointer<Connection> self(this);
     while (m_socket && m_state != State::Closed) {

@@ -16,7 +16,7 @@
 #include <chrono>
 
 QT_BEGIN_NAMESPACE
-class QTcpSocket;
+class QAbstractSocket;
 QT_END_NAMESPACE
 
 namespace qtws::transport {
@@ -75,7 +75,7 @@ public:
     // Server: takes ownership of an already connected (for TLS: already encrypted) socket.
     // leftover is what was read from it before and not consumed; it is delivered by
     // deliverPending() ahead of anything the socket still holds.
-    void adopt(QTcpSocket *socket, QByteArray leftover = {});
+    void adopt(QAbstractSocket *socket, QByteArray leftover = {});
     // Delivers the leftover bytes and whatever the socket already buffered through received(),
     // then keeps reading as bytes arrive. Call once the owner's signal connections are made.
     void deliverPending();
@@ -93,7 +93,7 @@ public:
     qint64 bufferedAmount() const;
     QHostAddress peerAddress() const;
     quint16 peerPort() const;
-    QTcpSocket *socket() const { return m_socket; }
+    QAbstractSocket *socket() const { return m_socket; }
     Deadlines *deadlines() { return &m_deadlines; }
 
 Q_SIGNALS:
@@ -110,13 +110,15 @@ Q_SIGNALS:
     void drained();
 
 private:
-    void setUpSocket(QTcpSocket *socket);
+    void setUpSocket(QAbstractSocket *socket);
     void onConnected();
     void onReadyRead();
     void onSocketError();
     void onSocketDisconnected();
     void onConnectDeadline(Deadlines::Kind kind, std::chrono::milliseconds duration);
     void readAvailable();
+    void readUnbuffered();
+    void readBuffered();
     static QByteArray connectRequest(const ConnectSpec &spec);
     void readTunnelResponse();
     void failConnect(Failure failure, const QString &message);
@@ -125,7 +127,7 @@ private:
     void halfClose();
     void closeWhenWritten();
 
-    QPointer<QTcpSocket> m_socket;
+    QPointer<QAbstractSocket> m_socket;
     WriteQueue *m_writeQueue = nullptr;
     Deadlines m_deadlines;
     State m_state = State::Idle;

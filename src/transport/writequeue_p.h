@@ -2,6 +2,7 @@
 #pragma once
 
 #include <QtCore/QByteArray>
+#include <QtCore/QList>
 #include <QtCore/QObject>
 #include <QtCore/QPointer>
 
@@ -11,7 +12,8 @@ QT_END_NAMESPACE
 
 namespace qtws::transport {
 
-// Coalesces everything written during one event-loop turn into one QIODevice::write.
+// Coalesces the small writes of one event-loop turn into one QIODevice::write; large blocks
+// (a big message) are queued without a copy and written as they are.
 //
 // Why: a WebSocket sends many small frames (a message, a pong, a close echo) in one turn, and
 // each QAbstractSocket::write costs several µs of bookkeeping here; appending to one buffer and
@@ -34,7 +36,7 @@ public:
     void discard();
 
     // Bytes queued here and not yet handed to the device.
-    qint64 pendingBytes() const { return m_pending.size(); }
+    qint64 pendingBytes() const { return m_pendingBytes; }
     // Bytes accepted but not yet on the wire: pending here plus the device's own buffer.
     qint64 bufferedAmount() const;
 
@@ -46,10 +48,18 @@ Q_SIGNALS:
 
 private:
     void onDeviceBytesWritten(qint64 bytes);
+    void scheduledFlush();
+    void reportDirectWrite(qint64 bytes);
 
     QPointer<QIODevice> m_device;
-    QByteArray m_pending;
+    // What is queued, in order: small writes of a turn merged into one block, large ones as
+    // they came (see writequeue.cpp); m_head bytes of the first block are written.
+    QList<QByteArray> m_blocks; // not std::deque: that allocates ~600 bytes when constructed
+    qsizetype m_head = 0;
+    qint64 m_pendingBytes = 0;
     bool m_flushScheduled = false;
+    bool m_inScheduledFlush = false;
+    qint64 m_unreported = 0; // written straight to the kernel outside a scheduled flush
 };
 
 } // namespace qtws::transport

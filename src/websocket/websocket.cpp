@@ -125,8 +125,12 @@ void WebSocketPrivate::feed(QByteArrayView bytes)
 
 void WebSocketPrivate::writeOutgoing()
 {
-    if (conn && conn->outgoingSize() > 0)
-        connection->write(conn->takeOutgoing());
+    if (!conn || conn->outgoingSize() == 0)
+        return;
+    // Blocks, not one joined array: a large payload stays shared with the sender's QByteArray
+    // (bench/compare `large`).
+    for (QByteArray &block : conn->takeOutgoingBlocks())
+        connection->write(std::move(block));
 }
 
 bool WebSocketPrivate::dispatch(Event &event)
@@ -460,7 +464,7 @@ qint64 WebSocket::sendBinaryMessage(const QByteArray &data, SendFlags flags)
 {
     if (!d->checkOpen("sendBinaryMessage"))
         return -1;
-    const qint64 accepted = d->conn->sendBinary(data, flags);
+    const qint64 accepted = d->conn->sendSharedBinary(data, flags);
     d->writeOutgoing();
     return accepted;
 }

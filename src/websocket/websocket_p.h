@@ -18,7 +18,7 @@
 #include <optional>
 
 QT_BEGIN_NAMESPACE
-class QTcpSocket;
+class QAbstractSocket;
 QT_END_NAMESPACE
 
 namespace qtws {
@@ -27,7 +27,7 @@ namespace qtws {
 struct ServerSideSpec
 {
     // Connected (for TLS: encrypted) socket; ownership passes to the WebSocket.
-    QTcpSocket *socket = nullptr;
+    QAbstractSocket *socket = nullptr;
     // Bytes read from the socket after the request head (the client's first frames).
     QByteArray leftover;
     http::Request request; // the client's handshake

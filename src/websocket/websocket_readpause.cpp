@@ -2,6 +2,8 @@
 // Backpressure: WebSocket::setReadPaused() stops reading the socket and holds the codec's events.
 #include "websocket/websocket_p.h"
 
+#include "transport/tcpsocket_p.h"
+
 #include <QtNetwork/QTcpSocket>
 
 #include <functional>
@@ -14,7 +16,7 @@ using transport::Deadlines;
 
 void WebSocketPrivate::holdSocket()
 {
-    QTcpSocket *socket = connection ? connection->socket() : nullptr;
+    QAbstractSocket *socket = connection ? connection->socket() : nullptr;
     if (!socket)
         return;
     // Qt stops reading from the kernel once this much is buffered; the peer is then slowed down
@@ -37,7 +39,7 @@ void WebSocketPrivate::holdSocket()
 
 void WebSocketPrivate::releaseSocket()
 {
-    QTcpSocket *socket = connection ? connection->socket() : nullptr;
+    QAbstractSocket *socket = connection ? connection->socket() : nullptr;
     if (!socket)
         return;
     socket->setReadBufferSize(0); // re-enables Qt's reading from the kernel
@@ -53,8 +55,11 @@ void WebSocketPrivate::readSocket()
     QPointer<WebSocket> guard(q);
     while (!readPaused && phase == Phase::Upgraded && connection
         && connection->state() != Connection::State::Closed && connection->socket()) {
-        QTcpSocket *socket = connection->socket();
-        const qint64 available = socket->bytesAvailable();
+        QAbstractSocket *socket = connection->socket();
+        // An unbuffered socket (transport/tcpsocket_p.h) announces more bytes only after a
+        // read() following its last readyRead(), even one that finds nothing: always read.
+        const bool unbuffered = transport::TcpSocket::isUnbuffered(socket);
+        const qint64 available = unbuffered ? qint64(64 * 1024) : socket->bytesAvailable();
         if (available <= 0)
             return;
         const QByteArray bytes = socket->read(available);

@@ -726,7 +726,7 @@ private Q_SLOTS:
 
     void detachHandsOverTheSocketAndEarlyBytes()
     {
-        std::unique_ptr<QTcpSocket> taken;
+        std::unique_ptr<QAbstractSocket> taken;
         QByteArray leftover;
         Server server([&](Stream &stream) {
             if (stream.request().target != "/upgrade")

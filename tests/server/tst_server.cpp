@@ -386,7 +386,8 @@ private Q_SLOTS:
         QTimer::singleShot(0, &server, &Server::close);
         QVERIFY(server.waitForClosed(QDeadlineTimer(10s)));
         QVERIFY(server.isClosed());
-        QCOMPARE(client.closeCode(), 1001);
+        // The server's end does not wait for the client to notice the TCP close.
+        QTRY_COMPARE(client.closeCode(), 1001);
         QVERIFY(server.waitForClosed(QDeadlineTimer(0ms))); // already closed: at once
     }
 

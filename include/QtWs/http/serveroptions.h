@@ -45,9 +45,17 @@ struct ServerOptions
     std::chrono::milliseconds closeTimeout{5'000};
     // Most simultaneous connections, sockets handed over by an upgrade included until they
     // close. Further ones get 503 with Connection: close, so that an overload is answered
-    // rather than failing at accept(). Default 1024, the common default `ulimit -n`: raise both
-    // together.
-    int maxConnections = 1024;
+    // rather than failing at accept(). Default 10,000: an idle connection costs about 15 KiB
+    // (docs/benchmarks.md); each needs a file descriptor, so the process's `ulimit -n` must
+    // allow it too (1024 is a common soft default; examples/echo-server raises it to the hard
+    // limit). With worker threads the bound holds over all workers together.
+    int maxConnections = 10'000;
+    // Threads that serve connections. 1 (the default): everything runs on the thread the server
+    // lives in. N > 1: the server accepts on its own thread and hands each connection to one of
+    // N worker threads (round robin), each with its own event loop, where the connection, its
+    // Stream and the handler's calls live; the handler must then be safe to call from several
+    // threads at once. 0: one worker per core (QThread::idealThreadCount()).
+    int workerThreads = 1;
     // Bytes of later (pipelined) requests held while a response is in flight. Requests are
     // parsed one at a time, after the previous response ended, so this bounds the read-ahead
     // in bytes rather than in requests: beyond it the server stops reading from the socket
