@@ -427,6 +427,19 @@ void QmlWebSocket::setNegotiated(const QString &subprotocol, const QString &exte
 
 void QmlWebSocket::setHandshakeInfo()
 {
+    // A client's request exists once it was sent; a 200 with no headers is no response yet.
+    const http::Request request = m_ws ? m_ws->handshakeRequest() : http::Request();
+    const http::Response response = m_ws ? m_ws->handshakeResponse() : http::Response();
+    const QString requestHead
+        = request.headers.isEmpty() ? QString() : QString::fromLatin1(request.serialize());
+    const QString responseHead = response.headers.isEmpty() && response.status == 200
+        ? QString()
+        : QString::fromLatin1(response.serialize());
+    if (requestHead != m_handshakeRequest || responseHead != m_handshakeResponse) {
+        m_handshakeRequest = requestHead;
+        m_handshakeResponse = responseHead;
+        Q_EMIT handshakeChanged();
+    }
     const QVariantMap headers
         = m_ws ? headerObject(m_ws->handshakeResponse().headers) : QVariantMap();
     if (headers != m_responseHeaders) {
@@ -495,6 +508,47 @@ qint64 QmlWebSocket::sendBytes(const QByteArray &bytes)
     if (!canSend("sendBinaryMessage"))
         return -1;
     const qint64 sent = m_ws->sendBinaryMessage(bytes);
+    updateBufferedAmount();
+    return sent;
+}
+
+qint64 QmlWebSocket::sendTextFragments(const QJSValue &fragments)
+{
+    return sendFragments("sendTextFragments", MessageType::Text, fragments);
+}
+
+qint64 QmlWebSocket::sendBinaryFragments(const QJSValue &fragments)
+{
+    return sendFragments("sendBinaryFragments", MessageType::Binary, fragments);
+}
+
+qint64 QmlWebSocket::sendFragments(const char *method, MessageType type, const QJSValue &fragments)
+{
+    QList<QByteArray> chunks;
+    const bool isList = fragments.isArray();
+    const int length = isList ? fragments.property(QStringLiteral("length")).toInt() : 0;
+    for (int i = 0; i < length; ++i) {
+        const QJSValue fragment = fragments.property(quint32(i));
+        if (fragment.isString()) {
+            chunks.append(fragment.toString().toUtf8());
+            continue;
+        }
+        std::optional<QByteArray> bytes = bytesOfBinary(qjsEngine(this), fragment);
+        if (!bytes) {
+            qCWarning(lcQml, "WebSocket: %s(): fragment %d is %s, not a string or binary: not sent",
+                method, i, qPrintable(describe(fragment)));
+            return -1;
+        }
+        chunks.append(std::move(*bytes));
+    }
+    if (!isList) {
+        qCWarning(lcQml, "WebSocket: %s() takes a list of fragments, not %s: not sent", method,
+            qPrintable(describe(fragments)));
+        return -1;
+    }
+    if (!canSend(method))
+        return -1;
+    const qint64 sent = m_ws->sendFragments(type, chunks);
     updateBufferedAmount();
     return sent;
 }

@@ -19,6 +19,7 @@ QT_END_NAMESPACE
 namespace qtws {
 class WebSocket;
 struct ClientOptions;
+enum class MessageType : quint8;
 } // namespace qtws
 
 namespace qtws::qml {
@@ -62,6 +63,12 @@ class QmlWebSocket : public QObject, public QQmlParserStatus
     // The other side of the handshake as a JS object (lower-case names): for a client the
     // server's 101 response, for a server-side WebSocket the 101 this server sent.
     Q_PROPERTY(QVariantMap responseHeaders READ responseHeaders NOTIFY responseHeadersChanged)
+    // The opening handshake as it went over the wire, for tools that show it whole (the
+    // Inspector): the request head and the response head, each with its request or status line
+    // and every header field in order, as text (Latin-1: header bytes need not be UTF-8, RFC
+    // 9110 §5.5). Empty until there is one; kept after the close, cleared by the next open.
+    Q_PROPERTY(QString handshakeRequest READ handshakeRequest NOTIFY handshakeChanged)
+    Q_PROPERTY(QString handshakeResponse READ handshakeResponse NOTIFY handshakeChanged)
     Q_PROPERTY(QString peerAddress READ peerAddress NOTIFY peerAddressChanged)
     Q_PROPERTY(int peerPort READ peerPort NOTIFY peerPortChanged)
     // Backpressure: while true no message is read or delivered (TCP slows the peer down);
@@ -119,6 +126,8 @@ public:
     QString extensions() const { return m_extensions; }
     bool isServerSide() const { return m_serverSide; }
     QVariantMap responseHeaders() const { return m_responseHeaders; }
+    QString handshakeRequest() const { return m_handshakeRequest; }
+    QString handshakeResponse() const { return m_handshakeResponse; }
     QString peerAddress() const { return m_peerAddress; }
     int peerPort() const { return m_peerPort; }
     bool isReadPaused() const { return m_readPaused; }
@@ -135,6 +144,13 @@ public:
     // payload: nothing, a string (sent as UTF-8) or binary as above, at most 125 bytes
     // (RFC 6455 §5.5). The answer is pong(elapsedTime, payload).
     Q_INVOKABLE qint64 ping(const QJSValue &payload = QJSValue());
+    // One message sent as fragments, one frame per element (RFC 6455 §5.4), for testing how a
+    // peer reassembles. Each element is a string (its UTF-8 bytes) or binary as above; for text
+    // only the whole message must be valid UTF-8, so a character may straddle two fragments.
+    // An empty list sends one empty frame. Returns the payload bytes, -1 when not Open or an
+    // element is neither (with a warning). Fragmented messages are never compressed.
+    Q_INVOKABLE qint64 sendTextFragments(const QJSValue &fragments);
+    Q_INVOKABLE qint64 sendBinaryFragments(const QJSValue &fragments);
     // Starts the close handshake. code 1000-4999 and sendable on the wire (not 1004-1006,
     // 1015), reason at most 123 UTF-8 bytes; anything else is refused with a warning.
     Q_INVOKABLE void close(int code = 1000, const QString &reason = QString());
@@ -170,6 +186,7 @@ Q_SIGNALS:
     void roundTripTimeChanged();
     void extensionsChanged();
     void responseHeadersChanged();
+    void handshakeChanged();
     void peerAddressChanged();
     void peerPortChanged();
     void readPausedChanged();
@@ -212,6 +229,7 @@ private:
     bool isOpen() const;
     // isOpen(), else a warning that method() was not sent.
     bool canSend(const char *method) const;
+    qint64 sendFragments(const char *method, MessageType type, const QJSValue &fragments);
 
     QPointer<qtws::WebSocket> m_ws;
     QPointer<QQmlEngine> m_engine; // the engine that created this object, if any
@@ -232,6 +250,8 @@ private:
     qint64 m_roundTripTime = -1;
     QString m_extensions;
     QVariantMap m_responseHeaders;
+    QString m_handshakeRequest;
+    QString m_handshakeResponse;
     QString m_peerAddress;
     int m_peerPort = 0;
     bool m_readPaused = false;

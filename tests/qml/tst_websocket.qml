@@ -290,6 +290,71 @@ TestCase {
         verify(ws.status === WebSocket.Open)
     }
 
+    function test_handshake_heads_data() { return servers() }
+    function test_handshake_heads(data) {
+        const ws = createTemporaryObject(socketComponent, testCase,
+                                         { url: String(data.url) + "feed?v=1", requestedSubprotocols: ["chat"],
+                                           requestHeaders: { "X-Debug": "heads" } })
+        const changes = spy(ws, "handshakeChanged")
+        compare(ws.handshakeRequest, "")
+        compare(ws.handshakeResponse, "")
+        ws.active = true
+        tryCompare(ws, "status", WebSocket.Open, 10000, ws.errorString)
+        verify(changes.count > 0)
+        const request = ws.handshakeRequest
+        verify(request.startsWith("GET /feed?v=1 HTTP/1.1\r\n"), request)
+        for (const field of ["\r\nSec-WebSocket-Key: ", "\r\nSec-WebSocket-Version: 13\r\n",
+                             "\r\nSec-WebSocket-Protocol: chat\r\n", "\r\nX-Debug: heads\r\n"])
+            verify(request.indexOf(field) > 0, field + " not in " + request)
+        verify(request.endsWith("\r\n\r\n"), request)
+        const response = ws.handshakeResponse
+        verify(response.startsWith("HTTP/1.1 101 Switching Protocols\r\n"), response)
+        verify(response.indexOf("\r\nSec-WebSocket-Accept: ") > 0, response)
+        ws.active = false
+        tryCompare(ws, "status", WebSocket.Closed, 10000)
+        verify(ws.handshakeResponse === response, "kept after the close")
+    }
+
+    function test_fragments_data() {
+        const rows = []
+        for (const server of servers()) {
+            // "é" is two UTF-8 bytes: the second and third fragments split it.
+            rows.push({ tag: server.tag + ": text, a character across fragments", url: server.url, text: true,
+                        fragments: ["caf", new Uint8Array([0xc3]).buffer, new Uint8Array([0xa9, 0x21]).buffer],
+                        expected: "caf\u00e9!", size: 6 })
+            rows.push({ tag: server.tag + ": text from strings", url: server.url, text: true,
+                        fragments: ["one ", "message ", "in four ", "frames"], expected: "one message in four frames", size: 26 })
+            rows.push({ tag: server.tag + ": binary", url: server.url, text: false,
+                        fragments: [new Uint8Array([1, 2]).buffer, new Uint8Array([3]), "AB"], expected: [1, 2, 3, 65, 66], size: 5 })
+        }
+        return rows
+    }
+    function test_fragments(data) {
+        const ws = openSocket(data.url)
+        const received = spy(ws, data.text ? "textMessageReceived" : "binaryMessageReceived")
+        const sent = data.text ? ws.sendTextFragments(data.fragments) : ws.sendBinaryFragments(data.fragments)
+        compare(sent, data.size)
+        received.wait(10000)
+        compare(received.count, 1) // one message, reassembled by the peer
+        const echo = received.signalArguments[0][0]
+        if (data.text)
+            compare(echo, data.expected)
+        else
+            compare(bytesOf(echo), data.expected)
+    }
+
+    function test_fragments_refused() {
+        const ws = openSocket(Fixture.qtwsUrl)
+        ignoreWarning(/sendBinaryFragments\(\): fragment 1 is a number/)
+        compare(ws.sendBinaryFragments(["a", 42]), -1)
+        ignoreWarning(/sendTextFragments\(\) takes a list of fragments/)
+        compare(ws.sendTextFragments("not a list"), -1)
+        ws.active = false
+        tryCompare(ws, "status", WebSocket.Closed, 10000)
+        ignoreWarning(/sendTextFragments\(\) while not open/)
+        compare(ws.sendTextFragments(["late"]), -1)
+    }
+
     function test_request_header_refused_data() {
         return [
             // Sec-WebSocket-Key belongs to the handshake (RFC 6455 §4.1).

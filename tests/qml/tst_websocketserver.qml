@@ -122,6 +122,13 @@ TestCase {
         // The 101 this server sent, as the client received it (name: goes out as Server).
         compare(client.responseHeaders["sec-websocket-accept"], ws.responseHeaders["sec-websocket-accept"])
         compare(ws.responseHeaders["server"], "qtws QML test")
+        // The handshake whole, as the Inspector shows it: the request the server read is the
+        // one the client sent, the 101 the same both sides.
+        verify(ws.handshakeRequest.startsWith("GET /room?x=1 HTTP/1.1\r\n"), ws.handshakeRequest)
+        verify(ws.handshakeRequest.indexOf("\r\nX-Token: abc\r\n") > 0, ws.handshakeRequest)
+        compare(client.handshakeRequest, ws.handshakeRequest)
+        verify(client.handshakeResponse.startsWith("HTTP/1.1 101 Switching Protocols\r\n"), client.handshakeResponse)
+        compare(ws.handshakeResponse, client.handshakeResponse)
 
         const received = spy(ws, "binaryMessageReceived")
         ws.sendBinaryMessage(new Uint8Array([9, 8, 7]))
