@@ -1,6 +1,8 @@
 // Copyright (c) 2026 the qtws authors. SPDX-License-Identifier: MIT
 #include "composer.h"
 
+#include <QtWs/closecode.h>
+
 #include "messageformat.h"
 #include "settingsutil.h"
 
@@ -242,6 +244,45 @@ ComposedMessage Composer::build() const
     if (message.ok() && m_fragments > 1)
         message.chunks = split(message.payload, m_fragments);
     return message;
+}
+
+QVariantMap Composer::message() const
+{
+    const ComposedMessage built = build();
+    QVariantList fragments;
+    for (const QByteArray &chunk : built.chunks)
+        fragments.append(chunk);
+    const bool binary = built.type == qtws::MessageType::Binary;
+    return {
+        {QStringLiteral("error"), built.error},
+        {QStringLiteral("binary"), binary},
+        // The editor's string as is: no UTF-8 round trip for what sendTextMessage takes.
+        {QStringLiteral("text"), binary ? QString() : m_text},
+        {QStringLiteral("payload"), built.payload},
+        {QStringLiteral("fragments"), fragments},
+    };
+}
+
+QString Composer::pingError(const QString &payload)
+{
+    const qsizetype size = payload.toUtf8().size();
+    if (size > 125)
+        return QStringLiteral("a ping payload is at most 125 bytes (RFC 6455 §5.5); this one is %1")
+            .arg(size);
+    return {};
+}
+
+QString Composer::closeError(int code, const QString &reason)
+{
+    if (code < 0 || code > 65535 || !qtws::isSendableCloseCode(quint16(code)))
+        return QStringLiteral("%1 may not be sent in a close frame (RFC 6455 §7.4: 1000-1003, "
+                              "1007-1014, 3000-4999)")
+            .arg(code);
+    const qsizetype size = reason.toUtf8().size();
+    if (size > 123)
+        return QStringLiteral("a close reason is at most 123 UTF-8 bytes; this one is %1")
+            .arg(size);
+    return {};
 }
 
 QList<QByteArray> Composer::split(const QByteArray &payload, int n)

@@ -5,6 +5,7 @@
 #include <QtCore/QByteArray>
 #include <QtCore/QJsonArray>
 #include <QtCore/QObject>
+#include <QtCore/QVariantMap>
 #include <QtWs/conn.h>
 
 namespace inspector {
@@ -107,8 +108,15 @@ public:
 
     // The message the current input makes (reads the file for File mode).
     ComposedMessage build() const;
-    // Remembers the current input in the history (the controller calls it once sent).
-    void recordSent(qint64 size);
+    // The same for QML, to hand to a WebSocket: {error, binary, text (the editor's text for a
+    // text message), payload (ArrayBuffer), fragments (ArrayBuffers; empty: one frame)}.
+    Q_INVOKABLE QVariantMap message() const;
+    // Remembers the current input in the history (once it was sent).
+    Q_INVOKABLE void recordSent(qint64 size);
+    // Why a ping with this payload (UTF-8) or a close with this code and reason may not be
+    // sent, or "": the WebSocket would refuse them too, with a warning rather than a sentence.
+    Q_INVOKABLE static QString pingError(const QString &payload);
+    Q_INVOKABLE static QString closeError(int code, const QString &reason);
     // Puts a history entry back into the editor.
     Q_INVOKABLE void restore(int historyRow);
     // Pretty-prints the JSON in the editor (no change when it does not parse).

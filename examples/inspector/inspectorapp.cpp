@@ -1,11 +1,12 @@
 // Copyright (c) 2026 the qtws authors. SPDX-License-Identifier: MIT
 #include "inspectorapp.h"
 
-#include "clientcontroller.h"
+#include "clientstate.h"
 #include "composer.h"
 #include "logfiltermodel.h"
 #include "logmodel.h"
-#include "servercontroller.h"
+#include "logsink.h"
+#include "serverstate.h"
 #include "session.h"
 #include "settingsutil.h"
 #include "statistics.h"
@@ -19,7 +20,7 @@
 namespace inspector {
 
 InspectorApp::InspectorApp(QObject *parent)
-    : QObject(parent), m_client(new ClientController(this)), m_server(new ServerController(this))
+    : QObject(parent), m_client(new ClientState(this)), m_server(new ServerState(this))
 { }
 
 InspectorApp::~InspectorApp() = default;
@@ -34,13 +35,16 @@ void InspectorApp::install(QQmlEngine *engine)
         qmlRegisterUncreatableType<Statistics>(uri, 1, 0, "Statistics", reason);
         qmlRegisterUncreatableType<Composer>(uri, 1, 0, "Composer", reason);
         qmlRegisterUncreatableType<HistoryModel>(uri, 1, 0, "HistoryModel", reason);
-        qmlRegisterUncreatableType<ClientController>(uri, 1, 0, "ClientController", reason);
-        qmlRegisterUncreatableType<ServerController>(uri, 1, 0, "ServerController", reason);
+        qmlRegisterUncreatableType<ClientState>(uri, 1, 0, "ClientState", reason);
+        qmlRegisterUncreatableType<ServerState>(uri, 1, 0, "ServerState", reason);
+        qmlRegisterUncreatableType<LogSink>(uri, 1, 0, "LogSink", reason);
         qmlRegisterUncreatableType<ClientListModel>(uri, 1, 0, "ClientListModel", reason);
         qmlRegisterUncreatableType<InspectorApp>(uri, 1, 0, "InspectorApp", reason);
         return true;
     }();
     Q_UNUSED(registered);
+    // The views use the QML module of this build (import QtWs), not an installed one.
+    engine->addImportPath(QStringLiteral(QTWS_QML_IMPORT_DIR));
     engine->rootContext()->setContextProperty(QStringLiteral("inspector"), this);
 }
 
@@ -56,13 +60,30 @@ void InspectorApp::showMessage(const QString &text)
     Q_EMIT messageChanged();
 }
 
+void InspectorApp::setConnectRequested(bool requested)
+{
+    if (assign(m_connectRequested, requested))
+        Q_EMIT requestsChanged();
+}
+
+void InspectorApp::setListenRequested(bool requested)
+{
+    if (assign(m_listenRequested, requested))
+        Q_EMIT requestsChanged();
+}
+
 bool InspectorApp::open(const QString &urlOrFile, bool connect)
 {
     const QUrl url(urlOrFile);
     if (QStringList{u"ws"_qs, u"wss"_qs, u"http"_qs, u"https"_qs}.contains(url.scheme())) {
         m_client->setUrl(urlOrFile);
         setView(QStringLiteral("client"));
-        return !connect || m_client->connectToServer();
+        if (const QString error = m_client->settingsError(); !error.isEmpty()) {
+            showMessage(error);
+            return false;
+        }
+        setConnectRequested(connect);
+        return true;
     }
     if (QFileInfo(localPath(urlOrFile)).isFile())
         return loadSession(urlOrFile);

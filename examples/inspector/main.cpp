@@ -5,7 +5,7 @@
 // See docs/inspector.md.
 
 #include "inspectorapp.h"
-#include "servercontroller.h"
+#include "serverstate.h"
 #include "theme.h"
 
 #include <QtCore/QCommandLineParser>
@@ -79,8 +79,7 @@ int main(int argc, char *argv[])
         }
         inspectorApp.server()->setPort(port);
         inspectorApp.setView(QStringLiteral("server"));
-        if (!inspectorApp.server()->listen())
-            std::fprintf(stderr, "inspector: %s\n", qPrintable(inspectorApp.server()->lastError()));
+        inspectorApp.setListenRequested(true); // the server view listens once loaded
     }
 
     QObject::connect(

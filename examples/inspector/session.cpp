@@ -1,10 +1,10 @@
 // Copyright (c) 2026 the qtws authors. SPDX-License-Identifier: MIT
 #include "session.h"
 
-#include "clientcontroller.h"
+#include "clientstate.h"
 #include "composer.h"
 #include "logmodel.h"
-#include "servercontroller.h"
+#include "serverstate.h"
 
 #include <QtWs/utf8text.h>
 
@@ -83,7 +83,7 @@ void logFromJson(const QJsonArray &array, LogModel &log)
     log.flush();
 }
 
-QJsonObject toJson(const ClientController &client, const ServerController &server)
+QJsonObject toJson(const ClientState &client, const ServerState &server)
 {
     return {
         {keyFormat, format.toString()},
@@ -96,8 +96,7 @@ QJsonObject toJson(const ClientController &client, const ServerController &serve
     };
 }
 
-bool fromJson(
-    const QJsonObject &json, ClientController &client, ServerController &server, QString *error)
+bool fromJson(const QJsonObject &json, ClientState &client, ServerState &server, QString *error)
 {
     if (json.value(keyFormat).toString() != format) {
         *error = QStringLiteral("not a qtws Inspector session (no \"format\": \"%1\")").arg(format);
@@ -117,8 +116,7 @@ bool fromJson(
     return true;
 }
 
-bool save(const QString &path, const ClientController &client, const ServerController &server,
-    QString *error)
+bool save(const QString &path, const ClientState &client, const ServerState &server, QString *error)
 {
     // QSaveFile: an interrupted save leaves the previous session intact.
     QSaveFile file(path);
@@ -134,7 +132,7 @@ bool save(const QString &path, const ClientController &client, const ServerContr
     return true;
 }
 
-bool load(const QString &path, ClientController &client, ServerController &server, QString *error)
+bool load(const QString &path, ClientState &client, ServerState &server, QString *error)
 {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) {

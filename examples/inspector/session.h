@@ -18,9 +18,9 @@
 
 namespace inspector {
 
-class ClientController;
+class ClientState;
 class LogModel;
-class ServerController;
+class ServerState;
 
 namespace session {
 
@@ -29,15 +29,14 @@ inline constexpr int version = 1;
 // Loading refuses bigger files: the whole file is parsed in memory.
 inline constexpr qint64 maxFileSize = qint64(512) << 20;
 
-QJsonObject toJson(const ClientController &client, const ServerController &server);
+QJsonObject toJson(const ClientState &client, const ServerState &server);
 // Applies a session: settings, history, and the log (replacing the client's). False with
 // *error when it is not a session file of a version this build reads.
-bool fromJson(
-    const QJsonObject &json, ClientController &client, ServerController &server, QString *error);
+bool fromJson(const QJsonObject &json, ClientState &client, ServerState &server, QString *error);
 
-bool save(const QString &path, const ClientController &client, const ServerController &server,
-    QString *error);
-bool load(const QString &path, ClientController &client, ServerController &server, QString *error);
+bool save(
+    const QString &path, const ClientState &client, const ServerState &server, QString *error);
+bool load(const QString &path, ClientState &client, ServerState &server, QString *error);
 
 QJsonArray logToJson(const LogModel &log);
 void logFromJson(const QJsonArray &array, LogModel &log);

@@ -3,13 +3,21 @@ import QtQuick
 import QtQuick.Controls
 import QtQuick.Dialogs
 import QtQuick.Layouts
+import QtWs
 import Inspector
 import "."
 
-// The client's connection settings, the connect button, the status and the handshake.
+// The client's connection settings, the connect button, the status and the handshake (as the
+// QML WebSocket `socket` has them).
 Rectangle {
     id: root
-    property ClientController client
+    property ClientState client
+    property WebSocket socket
+    property string connectionState: "closed"
+    property string status: ""
+    property string peer: ""
+    signal connectRequested()
+    signal disconnectRequested()
     color: Theme.panel
     border.color: Theme.border
     radius: 4
@@ -36,29 +44,29 @@ Rectangle {
             font.pixelSize: Theme.monoSize
             selectByMouse: true
             onTextEdited: root.client.url = text
-            onAccepted: root.client.connectToServer()
+            onAccepted: root.connectRequested()
         }
         RowLayout {
             Layout.fillWidth: true
             Rectangle {
                 width: 10; height: 10; radius: 5
-                color: Theme.stateColor(root.client.state)
+                color: Theme.stateColor(root.connectionState)
             }
             Label {
                 objectName: "clientStatus"
                 Layout.fillWidth: true
-                text: root.client.status
+                text: root.status
                 elide: Text.ElideRight
                 font.pixelSize: Theme.smallSize
                 color: Theme.textDim
             }
             Button {
                 objectName: "connectButton"
-                readonly property bool active: root.client.state !== "closed"
+                readonly property bool active: root.connectionState !== "closed"
                 text: active ? "Disconnect" : "Connect"
                 highlighted: !active
                 implicitWidth: 100
-                onClicked: active ? root.client.disconnectFromServer() : root.client.connectToServer()
+                onClicked: active ? root.disconnectRequested() : root.connectRequested()
             }
         }
         GridLayout {
@@ -66,13 +74,13 @@ Rectangle {
             columns: 2
             columnSpacing: 8
             rowSpacing: 4
-            visible: root.client.state === "open"
+            visible: root.connectionState === "open"
             Label { text: "Subprotocol"; color: Theme.textDim; font.pixelSize: Theme.smallSize }
-            Label { text: root.client.negotiatedSubprotocol || "none"; font.pixelSize: Theme.smallSize; Layout.fillWidth: true; elide: Text.ElideRight }
+            Label { text: root.socket.negotiatedSubprotocol || "none"; font.pixelSize: Theme.smallSize; Layout.fillWidth: true; elide: Text.ElideRight }
             Label { text: "Extensions"; color: Theme.textDim; font.pixelSize: Theme.smallSize }
-            Label { text: root.client.extensions || "none"; font.pixelSize: Theme.smallSize; Layout.fillWidth: true; wrapMode: Text.WrapAnywhere }
+            Label { text: root.socket.extensions || "none"; font.pixelSize: Theme.smallSize; Layout.fillWidth: true; wrapMode: Text.WrapAnywhere }
             Label { text: "Peer"; color: Theme.textDim; font.pixelSize: Theme.smallSize }
-            Label { text: root.client.peer; font.pixelSize: Theme.smallSize }
+            Label { text: root.peer; font.pixelSize: Theme.smallSize }
         }
         Label {
             visible: root.client.lastError.length > 0
@@ -158,8 +166,8 @@ Rectangle {
             objectName: "handshakeView"
             Layout.fillWidth: true
             Layout.fillHeight: true
-            request: root.client.handshakeRequest
-            response: root.client.handshakeResponse
+            request: root.socket.handshakeRequest
+            response: root.socket.handshakeResponse
             requestPlaceholder: "Sent when you connect"
             responsePlaceholder: "The server's answer appears here"
         }

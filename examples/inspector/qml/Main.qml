@@ -132,9 +132,9 @@ ApplicationWindow {
             spacing: 16
             Label {
                 text: inspector.view === "server"
-                    ? (inspector.server.listening ? "● listening on " + inspector.server.serverUrl + "  ·  "
+                    ? (serverView.listening ? "● listening on " + serverView.serverUrl + "  ·  "
                        + inspector.server.clients.openCount + " clients" : "○ server stopped")
-                    : (inspector.client.state === "open" ? "● " : "○ ") + inspector.client.status
+                    : (clientView.connectionState === "open" ? "● " : "○ ") + clientView.status
                 color: Theme.textDim
                 font.pixelSize: Theme.smallSize
                 Layout.fillWidth: true

@@ -3,20 +3,139 @@ import QtQuick
 import QtQuick.Controls
 import QtQuick.Dialogs
 import QtQuick.Layouts
+import QtWs
 import Inspector
 import "."
 
 // Server mode: listen settings and the connected clients on the left, the selected client's
 // log and the composer (send to it, or broadcast) in the middle, its handshake, the selected
 // entry and the server's totals on the right.
+//
+// The server is `wsServer`, a WebSocketServer of the QML module (import QtWs); each client it
+// hands out gets an Exchange (logging into that client's row of server.clients). server (C++)
+// keeps the settings, the client rows with their logs and counters, and the composer.
 SplitView {
     id: root
-    property ServerController server: inspector.server
+    property ServerState server: inspector.server
     readonly property alias logView: log
+    readonly property alias wsServer: wsServer
+    readonly property bool listening: wsServer.listen
+    readonly property string serverUrl: wsServer.listen ? String(wsServer.url) : ""
+    readonly property int boundPort: wsServer.listen ? wsServer.port : 0
 
-    function send() { server.sendToSelected(); }
+    // Each returns false, with server.lastError set, when refused.
+    function listen() {
+        if (wsServer.listen)
+            return server.refuse("already listening on " + serverUrl);
+        const error = server.settingsError();
+        if (error)
+            return server.refuse(error);
+        // Read when it starts listening; assigned (not bound) so that editing the settings
+        // while listening does not restart it.
+        wsServer.host = server.host;
+        wsServer.port = server.port;
+        wsServer.subprotocols = server.subprotocolList;
+        wsServer.certificateFile = server.certificateUrl;
+        wsServer.privateKeyFile = server.keyUrl;
+        wsServer.compression = server.compression;
+        // A debugging server: browser pages of any origin may connect (the library's default
+        // refuses cross-origin pages, RFC 6455 §10.2).
+        wsServer.acceptConnection = server.anyOrigin ? (request => true) : undefined;
+        wsServer.listen = true;
+        if (!wsServer.listen)
+            return server.refuse("cannot listen on " + server.host + ":" + server.port + ": " + wsServer.errorString);
+        return server.succeed();
+    }
+    // Graceful: every client gets 1001.
+    function stop() { wsServer.listen = false; }
+    function selected() { return server.exchangeAt(server.selectedClient); }
+    function sendToSelected() {
+        const exchange = selected();
+        if (!exchange)
+            return server.refuse("select a client first");
+        const message = server.composer.message();
+        if (!exchange.send(message))
+            return false;
+        server.composer.recordSent(message.payload.byteLength);
+        return server.succeed();
+    }
+    // The composer's message to every open client; returns how many got it (-1 refused).
+    function broadcast() {
+        const message = server.composer.message();
+        if (message.error) {
+            server.refuse(message.error);
+            return -1;
+        }
+        let sent = 0;
+        for (const exchange of server.openExchanges())
+            if (exchange.send(message))
+                ++sent;
+        if (sent === 0) {
+            server.refuse("no client is connected");
+            return 0;
+        }
+        server.composer.recordSent(message.payload.byteLength);
+        server.succeed();
+        return sent;
+    }
+    function pingSelected(payload) {
+        const exchange = selected();
+        return exchange ? exchange.ping(payload) && server.succeed() : server.refuse("select a client first");
+    }
+    function disconnectClient(row, code, reason) {
+        const exchange = server.exchangeAt(row);
+        return exchange ? exchange.close(code, reason) && server.succeed() : server.refuse("no such client");
+    }
+    function send() { sendToSelected(); }
     function clearLog() { log.clear(); }
     function focusSearch() { log.focusSearch(); }
+
+    function accept(webSocket) {
+        const exchange = exchangeComponent.createObject(root, { socket: webSocket });
+        exchange.sink = server.addClient(exchange, {
+            address: webSocket.peerAddress, port: webSocket.peerPort,
+            subprotocol: webSocket.negotiatedSubprotocol, extensions: webSocket.extensions,
+            handshakeRequest: webSocket.handshakeRequest, handshakeResponse: webSocket.handshakeResponse,
+        });
+    }
+    Component {
+        id: exchangeComponent
+        Exchange {
+            id: clientExchange
+            composer: root.server.composer
+            onRefused: error => root.server.refuse(error)
+            // Echo: each message back to its sender, logged as sent.
+            onTextReceived: message => {
+                if (root.server.echo)
+                    send({ error: "", binary: false, text: message, payload: null, fragments: [] });
+            }
+            onBinaryReceived: message => {
+                if (root.server.echo)
+                    send({ error: "", binary: true, text: "", payload: message, fragments: [] });
+            }
+            // The row (and its log) stays; the socket is gone.
+            onEnded: clientExchange.destroy()
+        }
+    }
+
+    // The command line's --listen (main.cpp).
+    function takeListenRequest() {
+        if (!inspector.listenRequested)
+            return;
+        inspector.listenRequested = false;
+        if (!listen())
+            console.warn("inspector: " + server.lastError);
+    }
+    Component.onCompleted: takeListenRequest()
+    Connections {
+        target: inspector
+        function onRequestsChanged() { root.takeListenRequest(); }
+    }
+
+    WebSocketServer {
+        id: wsServer
+        onClientConnected: webSocket => root.accept(webSocket)
+    }
 
     orientation: Qt.Horizontal
     handle: Rectangle { implicitWidth: 6; color: Theme.window }
@@ -40,7 +159,7 @@ SplitView {
                 columns: 2
                 columnSpacing: 8
                 rowSpacing: 4
-                enabled: !root.server.listening
+                enabled: !root.listening
                 Label { text: "Address"; color: Theme.textDim; font.pixelSize: Theme.smallSize }
                 RowLayout {
                     Layout.fillWidth: true
@@ -91,7 +210,7 @@ SplitView {
             Flow {
                 Layout.fillWidth: true
                 spacing: 2
-                enabled: !root.server.listening
+                enabled: !root.listening
                 CheckBox { text: "TLS (wss)"; checked: root.server.tls; onToggled: root.server.tls = checked; font.pixelSize: Theme.smallSize }
                 CheckBox { text: "Compression"; checked: root.server.compression; onToggled: root.server.compression = checked; font.pixelSize: Theme.smallSize }
                 CheckBox {
@@ -111,20 +230,21 @@ SplitView {
             }
             RowLayout {
                 Layout.fillWidth: true
-                Rectangle { width: 10; height: 10; radius: 5; color: root.server.listening ? Theme.ok : Theme.textFaint }
+                Rectangle { width: 10; height: 10; radius: 5; color: root.listening ? Theme.ok : Theme.textFaint }
                 Label {
                     objectName: "serverStatus"
                     Layout.fillWidth: true
-                    text: root.server.listening ? "Listening on " + root.server.serverUrl : "Stopped"
+                    text: root.listening ? "Listening on " + root.serverUrl : "Stopped"
                     font.pixelSize: Theme.smallSize
                     color: Theme.textDim
                     elide: Text.ElideRight
                 }
                 Button {
-                    text: root.server.listening ? "Stop" : "Listen"
-                    highlighted: !root.server.listening
+                    objectName: "listenButton"
+                    text: root.listening ? "Stop" : "Listen"
+                    highlighted: !root.listening
                     implicitWidth: 90
-                    onClicked: root.server.listening ? root.server.stop() : root.server.listen()
+                    onClicked: root.listening ? root.stop() : root.listen()
                 }
             }
             Label {
@@ -198,7 +318,7 @@ SplitView {
                 Label {
                     anchors.centerIn: parent
                     visible: clientList.count === 0
-                    text: root.server.listening ? "Waiting for clients…" : "Start listening to accept clients"
+                    text: root.listening ? "Waiting for clients…" : "Start listening to accept clients"
                     color: Theme.textFaint
                     font.pixelSize: Theme.smallSize
                 }
@@ -224,10 +344,10 @@ SplitView {
             composer: root.server.composer
             connected: root.server.selectedClient >= 0
             lastRoundTrip: root.server.selectedStats.lastRoundTrip
-            onSendRequested: root.server.sendToSelected()
-            onBroadcastRequested: root.server.broadcast()
-            onPingRequested: payload => root.server.pingSelected(payload)
-            onCloseRequested: (code, reason) => root.server.disconnectClient(root.server.selectedClient, code, reason)
+            onSendRequested: root.sendToSelected()
+            onBroadcastRequested: root.broadcast()
+            onPingRequested: payload => root.pingSelected(payload)
+            onCloseRequested: (code, reason) => root.disconnectClient(root.server.selectedClient, code, reason)
         }
     }
 

@@ -4,6 +4,10 @@
 // app loads it, and the test goes through real exchanges on 127.0.0.1 — an in-test qtws echo
 // server for the client view, a python3-websockets client for the server view — asserting on
 // the log model's rows, the handshake, sessions, and saving screenshots of both views.
+//
+// The connections are the QML module's WebSocket and WebSocketServer (import QtWs) inside the
+// views: the test calls the views' QML functions (connectToServer, send, listen…) and reads
+// their properties and the sockets', as the buttons do; the logs are the C++ models.
 
 #include "echo.h"
 #include "inspectorapp.h"
@@ -96,6 +100,17 @@ LogEntry entry(LogEntry::Kind kind, const QByteArray &payload,
     return {.direction = direction, .kind = kind, .size = payload.size(), .payload = payload};
 }
 
+// A QML function of a view (or any invokable), called with QVariant arguments.
+template<typename... Args>
+QVariant call(QObject *object, const char *method, const Args &...args)
+{
+    QVariant result;
+    if (!QMetaObject::invokeMethod(object, method, Q_RETURN_ARG(QVariant, result),
+            Q_ARG(QVariant, QVariant::fromValue(args))...))
+        qWarning("no method %s on %s", method, object->metaObject()->className());
+    return result;
+}
+
 } // namespace
 
 class tst_Inspector : public QObject
@@ -133,6 +148,15 @@ private Q_SLOTS:
 private:
     QQuickItem *item(const char *objectName) const;
     void screenshot(const QString &name);
+    QQuickItem *clientView() const { return item("clientView"); }
+    QQuickItem *serverView() const { return item("serverView"); }
+    // The client view's WebSocket (import QtWs).
+    QObject *socket() const { return clientView()->property("socket").value<QObject *>(); }
+    QString clientState() const { return clientView()->property("connectionState").toString(); }
+    bool connectClient() { return call(clientView(), "connectToServer").toBool(); }
+    void disconnectClient() { call(clientView(), "disconnectFromServer"); }
+    void abortClient() { call(clientView(), "abort"); }
+    bool send() { return call(clientView(), "send").toBool(); }
 
     std::unique_ptr<inspector::InspectorApp> m_app;
     std::unique_ptr<QQmlApplicationEngine> m_engine;
@@ -425,7 +449,7 @@ void tst_Inspector::logFilter()
 
 void tst_Inspector::clientExchange()
 {
-    inspector::ClientController *client = m_app->client();
+    inspector::ClientState *client = m_app->client();
     LogModel *log = client->log();
     inspector::Composer *composer = client->composer();
     const QString url = m_echo->serverUrl().toString() + u"feed?v=1";
@@ -437,20 +461,20 @@ void tst_Inspector::clientExchange()
     QQuickItem *button = item("connectButton");
     QVERIFY(button);
     QVERIFY(QMetaObject::invokeMethod(button, "clicked"));
-    QTRY_COMPARE(client->state(), u"open"_qs);
-    QCOMPARE(client->negotiatedSubprotocol(), u"chat"_qs);
-    QVERIFY2(client->extensions().startsWith(u"permessage-deflate"_qs),
-        qPrintable(client->extensions()));
+    QTRY_COMPARE(clientState(), u"open"_qs);
+    QCOMPARE(socket()->property("negotiatedSubprotocol").toString(), u"chat"_qs);
+    const QString extensions = socket()->property("extensions").toString();
+    QVERIFY2(extensions.startsWith(u"permessage-deflate"_qs), qPrintable(extensions));
 
     // The handshake, in full, both ways.
-    const QString request = client->handshakeRequest();
+    const QString request = socket()->property("handshakeRequest").toString();
     QVERIFY2(request.startsWith(u"GET /feed?v=1 HTTP/1.1\r\n"_qs), qPrintable(request));
     for (const QString &field : {u"Sec-WebSocket-Key: "_qs, u"Sec-WebSocket-Version: 13\r\n"_qs,
              u"Sec-WebSocket-Protocol: chat, v2\r\n"_qs, u"X-Debug: inspector\r\n"_qs,
              u"Authorization: Bearer t0k3n\r\n"_qs,
              u"Sec-WebSocket-Extensions: permessage-deflate"_qs})
         QVERIFY2(request.contains(field), qPrintable(field + u" not in\n"_qs + request));
-    const QString response = client->handshakeResponse();
+    const QString response = socket()->property("handshakeResponse").toString();
     QVERIFY2(response.startsWith(u"HTTP/1.1 101 Switching Protocols\r\n"_qs), qPrintable(response));
     QVERIFY(response.contains(u"Sec-WebSocket-Accept: "_qs));
     QVERIFY(response.contains(u"Sec-WebSocket-Protocol: chat\r\n"_qs));
@@ -460,8 +484,7 @@ void tst_Inspector::clientExchange()
     // for, so that the log's order is known).
     const auto sendAndAwaitEcho = [&] {
         const qint64 before = client->stats()->messagesIn();
-        return client->send()
-            && QTest::qWaitFor([&] { return client->stats()->messagesIn() > before; });
+        return send() && QTest::qWaitFor([&] { return client->stats()->messagesIn() > before; });
     };
     composer->setMode(inspector::Composer::Mode::Text);
     composer->setText(u"hello, inspector"_qs);
@@ -471,7 +494,7 @@ void tst_Inspector::clientExchange()
         u"{\"op\":\"subscribe\",\"channels\":[\"ticker\",\"trades\"],\"depth\":20}"_qs);
     QVERIFY(sendAndAwaitEcho());
     composer->setText(u"{\"broken\": "_qs);
-    QVERIFY(!client->send()); // validated before send: nothing goes out
+    QVERIFY(!send()); // validated before send: nothing goes out
     QVERIFY2(client->lastError().startsWith(u"invalid JSON at line 1, column 12"_qs),
         qPrintable(client->lastError()));
     composer->setMode(inspector::Composer::Mode::Hex);
@@ -492,9 +515,9 @@ void tst_Inspector::clientExchange()
     composer->setMode(inspector::Composer::Mode::File);
     composer->setFilePath(QUrl::fromLocalFile(file).toString());
     QVERIFY(sendAndAwaitEcho());
-    QVERIFY(!client->ping(QString(126, u'x'))); // RFC 6455 §5.5: at most 125 bytes
+    QVERIFY(!call(clientView(), "ping", QString(126, u'x')).toBool()); // RFC 6455 §5.5: ≤ 125 bytes
     QVERIFY(client->lastError().contains(u"125"_qs));
-    QVERIFY(client->ping(u"are you there?"_qs));
+    QVERIFY(call(clientView(), "ping", u"are you there?"_qs).toBool());
     QCOMPARE(client->lastError(), QString()); // a success clears the last refusal
 
     const QStringList expected
@@ -545,13 +568,13 @@ void tst_Inspector::clientExchange()
     screenshot(u"inspector-client.png"_qs);
 
     // Resend from the history: the hex message again.
-    QVERIFY(client->resend(2));
+    QVERIFY(call(clientView(), "resend", 2).toBool());
     QTRY_COMPARE(summary(*log).mid(12), (QStringList{u"out binary 18"_qs, u"in binary 18"_qs}));
 
     // Close with a chosen code and reason; the echo server answers with the same.
-    QVERIFY(!client->close(1005, QString())); // never sent on the wire (RFC 6455 §7.4.1)
-    QVERIFY(client->close(4000, u"done here"_qs));
-    QTRY_COMPARE(client->state(), u"closed"_qs);
+    QVERIFY(!call(clientView(), "close", 1005, QString()).toBool()); // never on the wire (§7.4.1)
+    QVERIFY(call(clientView(), "close", 4000, u"done here"_qs).toBool());
+    QTRY_COMPARE(clientState(), u"closed"_qs);
     log->flush();
     const int closeOut = lastRowOf(*log, u"out"_qs, u"close"_qs);
     const int closeIn = lastRowOf(*log, u"in"_qs, u"close"_qs);
@@ -563,11 +586,11 @@ void tst_Inspector::clientExchange()
 
 void tst_Inspector::keyboardShortcuts()
 {
-    inspector::ClientController *client = m_app->client();
-    client->abort(); // whatever an earlier failure left open
+    inspector::ClientState *client = m_app->client();
+    abortClient(); // whatever an earlier failure left open
     client->setUrl(m_echo->serverUrl().toString());
-    QVERIFY(client->connectToServer());
-    QTRY_COMPARE(client->state(), u"open"_qs);
+    QVERIFY(connectClient());
+    QTRY_COMPARE(clientState(), u"open"_qs);
     const int before = client->log()->count();
 
     // Ctrl+Enter sends what the composer holds.
@@ -587,13 +610,13 @@ void tst_Inspector::keyboardShortcuts()
     // Ctrl+L clears the log.
     QTest::keyClick(m_window, Qt::Key_L, Qt::ControlModifier);
     QCOMPARE(client->log()->count(), 0);
-    client->disconnectFromServer();
-    QTRY_COMPARE(client->state(), u"closed"_qs);
+    disconnectClient();
+    QTRY_COMPARE(clientState(), u"closed"_qs);
 }
 
 void tst_Inspector::sessionRoundTrip()
 {
-    inspector::ClientController *client = m_app->client();
+    inspector::ClientState *client = m_app->client();
     LogModel *log = client->log();
     log->clear();
     log->append(entry(LogEntry::Kind::Text, R"({"a":1})", LogEntry::Direction::Outgoing));
@@ -683,13 +706,27 @@ void tst_Inspector::sessionRoundTrip()
 
 void tst_Inspector::commandLineTargets()
 {
-    // What `inspector URL` and `inspector SESSION` do (main.cpp calls open()).
-    inspector::InspectorApp app;
-    QVERIFY(app.open(m_echo->serverUrl().toString()));
-    QTRY_COMPARE(app.client()->state(), u"open"_qs);
-    app.client()->disconnectFromServer();
-    QTRY_COMPARE(app.client()->state(), u"closed"_qs);
+    // What `inspector URL` does (main.cpp calls open()): the client view connects.
+    abortClient();
+    QVERIFY(m_app->open(m_echo->serverUrl().toString()));
+    QTRY_COMPARE(clientState(), u"open"_qs);
+    QCOMPARE(m_app->connectRequested(), false); // taken by the view
+    disconnectClient();
+    QTRY_COMPARE(clientState(), u"closed"_qs);
+    QVERIFY(m_app->open(m_echo->serverUrl().toString(), false)); // --no-connect
+    QCOMPARE(m_app->connectRequested(), false);
+    QCOMPARE(clientState(), u"closed"_qs);
 
+    // `inspector --listen PORT`: the server view listens.
+    m_app->server()->setPort(0);
+    m_app->setListenRequested(true);
+    QTRY_VERIFY(serverView()->property("listening").toBool());
+    QVERIFY(serverView()->property("boundPort").toInt() > 0);
+    call(serverView(), "stop");
+    QTRY_VERIFY(!serverView()->property("listening").toBool());
+
+    // `inspector SESSION` (an app of its own: the session's settings would change this one's).
+    inspector::InspectorApp app;
     QVERIFY(app.open(m_dir.filePath(u"session.json"_qs)));
     QCOMPARE(app.client()->url(), u"wss://example.invalid:8443/api"_qs);
     QCOMPARE(app.sessionPath(), m_dir.filePath(u"session.json"_qs));
@@ -702,13 +739,14 @@ void tst_Inspector::serverModeWithPythonClient()
 {
     if (const QString reason = PeerProcess::unavailableReason(PeerKind::Python); !reason.isEmpty())
         QFAIL(qPrintable(reason));
-    inspector::ServerController *server = m_app->server();
+    inspector::ServerState *server = m_app->server();
+    QQuickItem *view = serverView();
     m_app->setView(u"server"_qs);
     server->setPort(0);
     server->setSubprotocols(u"chat"_qs);
     server->setEcho(true);
-    QVERIFY2(server->listen(), qPrintable(server->lastError()));
-    QVERIFY(server->boundPort() > 0);
+    QVERIFY2(call(view, "listen").toBool(), qPrintable(server->lastError()));
+    QVERIFY(view->property("boundPort").toInt() > 0);
 
     PeerScript script;
     script.sendText(u"hi from python"_qs)
@@ -717,7 +755,7 @@ void tst_Inspector::serverModeWithPythonClient()
         .ping(u"pp"_qs)
         .expectClose(4001, u"kicked by the inspector"_qs);
     PeerProcess python(PeerKind::Python);
-    const QUrl url(server->serverUrl() + u"room/7"_qs);
+    const QUrl url(view->property("serverUrl").toString() + u"room/7"_qs);
     QVERIFY2(
         python.startClient(url, {u"--subprotocol"_qs, u"chat"_qs, u"--script"_qs, script.toJson()}),
         qPrintable(python.diagnostics()));
@@ -739,7 +777,7 @@ void tst_Inspector::serverModeWithPythonClient()
     QTRY_COMPARE(summary(*log), (QStringList{u"in text 14"_qs, u"out text 14"_qs}));
     server->composer()->setMode(inspector::Composer::Mode::Json);
     server->composer()->setText(u"{\"broadcast\":true}"_qs);
-    QCOMPARE(server->broadcast(), 1);
+    QCOMPARE(call(view, "broadcast").toInt(), 1);
     QVERIFY2(python.waitForEvent(u"pong"_qs), qPrintable(python.diagnostics()));
     QTRY_COMPARE(
         summary(*log).mid(2), (QStringList{u"out text 18"_qs, u"in ping 2"_qs, u"out pong 2"_qs}));
@@ -754,8 +792,9 @@ void tst_Inspector::serverModeWithPythonClient()
     serverList->setProperty("currentIndex", 3); // the broadcast JSON
     screenshot(u"inspector-server.png"_qs);
 
-    QVERIFY(!server->disconnectClient(0, 999, QString())); // not a sendable code
-    QVERIFY(server->disconnectClient(0, 4001, u"kicked by the inspector"_qs));
+    QVERIFY(!call(view, "disconnectClient", 0, 999, QString()).toBool()); // not a sendable code
+    QVERIFY(server->lastError().contains(u"999 may not be sent"_qs));
+    QVERIFY(call(view, "disconnectClient", 0, 4001, u"kicked by the inspector"_qs).toBool());
     QVERIFY2(python.waitForFinished(), qPrintable(python.diagnostics()));
     QCOMPARE(python.exitCode(), 0);
     QCOMPARE(python.events(u"close"_qs).value(0).value(u"code"_qs).toInt(), 4001);
@@ -763,8 +802,8 @@ void tst_Inspector::serverModeWithPythonClient()
     QCOMPARE(clients->openCount(), 0);
     server->removeClosedClients();
     QCOMPARE(clients->count(), 0);
-    server->stop();
-    QVERIFY(!server->isListening());
+    call(view, "stop");
+    QVERIFY(!view->property("listening").toBool());
     server->setEcho(false);
     m_app->setView(u"client"_qs);
 }
@@ -798,11 +837,11 @@ void tst_Inspector::floodStaysBounded()
         senderThread.wait();
     });
     QVERIFY(senderUrl.isValid());
-    inspector::ClientController *client = m_app->client();
+    inspector::ClientState *client = m_app->client();
     LogModel *log = client->log();
     log->clear();
     log->setMaxEntries(10'000);
-    client->abort(); // whatever an earlier failure left open
+    abortClient(); // whatever an earlier failure left open
     client->stats()->reset();
     client->setUrl(senderUrl.toString());
     QSignalSpy inserted(log, &QAbstractItemModel::rowsInserted);
@@ -821,7 +860,7 @@ void tst_Inspector::floodStaysBounded()
     elapsed.start();
     sinceTick.start();
     ticker.start();
-    QVERIFY(client->connectToServer());
+    QVERIFY(connectClient());
     QTRY_VERIFY_WITH_TIMEOUT(client->stats()->messagesIn() == flood, 120000);
     log->flush();
     ticker.stop();
@@ -838,8 +877,8 @@ void tst_Inspector::floodStaysBounded()
     // Batched: far fewer insertions than messages (one per 50 ms flush, at most).
     QVERIFY2(inserted.size() < flood / 100, qPrintable(QString::number(inserted.size())));
 
-    client->disconnectFromServer();
-    QTRY_COMPARE(client->state(), u"closed"_qs);
+    disconnectClient();
+    QTRY_COMPARE(clientState(), u"closed"_qs);
     log->setMaxEntries(LogModel::defaultMaxEntries);
 }
 
@@ -848,45 +887,48 @@ void tst_Inspector::tlsServerAndClient()
     // The server view on wss:// with a certificate, the client view trusting its CA file.
     qtws::test::TestCertificates certificates;
     QVERIFY2(certificates.isValid(), qPrintable(certificates.errorString()));
-    inspector::ServerController *server = m_app->server();
+    inspector::ServerState *server = m_app->server();
+    QQuickItem *view = serverView();
     server->setPort(0);
     server->setTls(true);
     server->setCertificateFile(certificates.server().certificatePath);
     server->setKeyFile(m_dir.filePath(u"missing.pem"_qs));
-    QVERIFY(!server->listen()); // a clear refusal, not a silent plain server
+    QVERIFY(!call(view, "listen").toBool()); // a clear refusal, not a silent plain server
     QVERIFY2(server->lastError().contains(u"missing.pem"_qs), qPrintable(server->lastError()));
     server->setKeyFile(certificates.server().keyPath);
     server->setEcho(true);
-    QVERIFY2(server->listen(), qPrintable(server->lastError()));
-    QVERIFY(server->serverUrl().startsWith(u"wss://127.0.0.1:"_qs));
+    QVERIFY2(call(view, "listen").toBool(), qPrintable(server->lastError()));
+    const QString serverUrl = view->property("serverUrl").toString();
+    QVERIFY2(serverUrl.startsWith(u"wss://127.0.0.1:"_qs), qPrintable(serverUrl));
 
-    inspector::ClientController *client = m_app->client();
-    client->abort();
-    client->setUrl(server->serverUrl());
+    inspector::ClientState *client = m_app->client();
+    abortClient();
+    client->setUrl(serverUrl);
     client->setSubprotocols(QString());
     client->setHeaders(QString());
     client->setCaFile(certificates.ca().certificatePath);
-    QVERIFY(client->connectToServer());
-    QTRY_COMPARE(client->state(), u"open"_qs);
+    QVERIFY(connectClient());
+    QTRY_COMPARE(clientState(), u"open"_qs);
     client->composer()->setMode(inspector::Composer::Mode::Text);
     client->composer()->setText(u"over TLS"_qs);
-    QVERIFY(client->send());
+    QVERIFY(send());
     QTRY_COMPARE(lastRowOf(*client->log(), u"in"_qs, u"text"_qs) >= 0, true);
-    client->disconnectFromServer();
-    QTRY_COMPARE(client->state(), u"closed"_qs);
+    disconnectClient();
+    QTRY_COMPARE(clientState(), u"closed"_qs);
 
     // Without the CA the certificate is refused; with "ignore TLS errors" it is accepted.
     client->setCaFile(QString());
-    QVERIFY(client->connectToServer());
-    QTRY_COMPARE(client->state(), u"closed"_qs);
-    QVERIFY2(client->status().contains(u"1015"_qs), qPrintable(client->status()));
+    QVERIFY(connectClient());
+    QTRY_COMPARE(clientState(), u"closed"_qs);
+    const QString status = clientView()->property("status").toString();
+    QVERIFY2(status.contains(u"1015"_qs), qPrintable(status));
     client->setIgnoreTlsErrors(true);
-    QVERIFY(client->connectToServer());
-    QTRY_COMPARE(client->state(), u"open"_qs);
-    client->disconnectFromServer();
-    QTRY_COMPARE(client->state(), u"closed"_qs);
+    QVERIFY(connectClient());
+    QTRY_COMPARE(clientState(), u"open"_qs);
+    disconnectClient();
+    QTRY_COMPARE(clientState(), u"closed"_qs);
     client->setIgnoreTlsErrors(false);
-    server->stop();
+    call(view, "stop");
     server->setTls(false);
     server->setEcho(false);
 }
@@ -921,14 +963,24 @@ void tst_Inspector::connectSettingsRefused()
     QFETCH(QString, proxy);
     QFETCH(QString, caFile);
     QFETCH(QString, error);
-    inspector::ClientController client;
-    client.setUrl(url);
-    client.setHeaders(headers);
-    client.setProxy(proxy);
-    client.setCaFile(caFile);
-    QVERIFY(!client.connectToServer());
-    QVERIFY2(client.lastError().contains(error), qPrintable(client.lastError()));
-    QCOMPARE(client.state(), u"closed"_qs);
+    inspector::ClientState *client = m_app->client();
+    abortClient();
+    const QString before = client->url();
+    const auto restore = qScopeGuard([&] {
+        client->setUrl(before);
+        client->setHeaders(QString());
+        client->setProxy(QString());
+        client->setCaFile(QString());
+        client->succeed();
+    });
+    client->setUrl(url);
+    client->setHeaders(headers);
+    client->setProxy(proxy);
+    client->setCaFile(caFile);
+    QVERIFY(!connectClient());
+    QVERIFY2(client->lastError().contains(error), qPrintable(client->lastError()));
+    QCOMPARE(clientState(), u"closed"_qs);
+    QCOMPARE(socket()->property("active").toBool(), false); // nothing was opened
 }
 
 QTEST_MAIN(tst_Inspector)

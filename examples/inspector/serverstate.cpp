@@ -1,19 +1,16 @@
 // Copyright (c) 2026 the qtws authors. SPDX-License-Identifier: MIT
-#include "servercontroller.h"
+#include "serverstate.h"
 
 #include "composer.h"
 #include "logmodel.h"
 #include "messageformat.h"
 #include "settingsutil.h"
 #include "statistics.h"
-#include "websockettap.h"
 
 #include <QtCore/QDateTime>
-#include <QtCore/QFile>
 #include <QtCore/QJsonArray>
-#include <QtNetwork/QSslKey>
-#include <QtWs/server.h>
-#include <QtWs/websocket.h>
+#include <QtNetwork/QHostAddress>
+#include <QtQml/QQmlEngine>
 
 using namespace std::chrono_literals;
 
@@ -134,9 +131,9 @@ void ClientListModel::refreshCounters()
             {MessagesInRole, MessagesOutRole, BytesInRole, BytesOutRole, CountersRole});
 }
 
-// ---- ServerController -----------------------------------------------------------------------
+// ---- ServerState ----------------------------------------------------------------------------
 
-ServerController::ServerController(QObject *parent)
+ServerState::ServerState(QObject *parent)
     : QObject(parent)
     , m_stats(new Statistics(this))
     , m_composer(new Composer(this))
@@ -148,192 +145,131 @@ ServerController::ServerController(QObject *parent)
     m_refresh.start();
 }
 
-ServerController::~ServerController()
-{
-    // The servers' WebSockets (and their taps) go before the logs they write into, also those
-    // of a server still closing after stop().
-    m_server.reset();
-    qDeleteAll(findChildren<qtws::Server *>(Qt::FindDirectChildrenOnly));
-}
+// The QML engine (and with it every WebSocket and Exchange) goes first: main.cpp and the test
+// create the engine after this object.
+ServerState::~ServerState() = default;
 
-void ServerController::setHost(const QString &host)
+void ServerState::setHost(const QString &host)
 {
     if (assign(m_host, host))
         Q_EMIT settingsChanged();
 }
 
-void ServerController::setPort(int port)
+void ServerState::setPort(int port)
 {
     if (assign(m_port, qBound(0, port, 65535)))
         Q_EMIT settingsChanged();
 }
 
-void ServerController::setSubprotocols(const QString &subprotocols)
+void ServerState::setSubprotocols(const QString &subprotocols)
 {
     if (assign(m_subprotocols, subprotocols))
         Q_EMIT settingsChanged();
 }
 
-void ServerController::setTls(bool tls)
+void ServerState::setTls(bool tls)
 {
     if (assign(m_tls, tls))
         Q_EMIT settingsChanged();
 }
 
-void ServerController::setCertificateFile(const QString &path)
+void ServerState::setCertificateFile(const QString &path)
 {
     if (assign(m_certificateFile, localPath(path)))
         Q_EMIT settingsChanged();
 }
 
-void ServerController::setKeyFile(const QString &path)
+void ServerState::setKeyFile(const QString &path)
 {
     if (assign(m_keyFile, localPath(path)))
         Q_EMIT settingsChanged();
 }
 
-void ServerController::setCompression(bool on)
+void ServerState::setCompression(bool on)
 {
     if (assign(m_compression, on))
         Q_EMIT settingsChanged();
 }
 
-void ServerController::setAnyOrigin(bool on)
+void ServerState::setAnyOrigin(bool on)
 {
     if (assign(m_anyOrigin, on))
         Q_EMIT settingsChanged();
 }
 
-void ServerController::setEcho(bool on)
+void ServerState::setEcho(bool on)
 {
     if (assign(m_echo, on))
         Q_EMIT settingsChanged();
 }
 
-bool ServerController::isListening() const
+QStringList ServerState::subprotocolList() const
 {
-    return m_server && m_server->isListening();
+    return splitList(m_subprotocols);
 }
 
-QString ServerController::serverUrl() const
+// The WebSocketServer listens with TLS when it has both files.
+QUrl ServerState::certificateUrl() const
 {
-    return isListening() ? m_server->serverUrl().toString() : QString();
+    return m_tls && !m_certificateFile.isEmpty() ? QUrl::fromLocalFile(m_certificateFile) : QUrl();
 }
 
-int ServerController::boundPort() const
+QUrl ServerState::keyUrl() const
 {
-    return isListening() ? m_server->serverPort() : 0;
+    return m_tls && !m_keyFile.isEmpty() ? QUrl::fromLocalFile(m_keyFile) : QUrl();
 }
 
-bool ServerController::refuse(const QString &error)
+QString ServerState::settingsError() const
 {
-    m_lastError = error;
-    Q_EMIT lastErrorChanged();
+    if (QHostAddress(m_host.trimmed()).isNull())
+        return QStringLiteral("host: \"%1\" is not an IP address").arg(m_host);
+    if (m_tls && (m_certificateFile.isEmpty() || m_keyFile.isEmpty()))
+        return QStringLiteral("TLS: choose a certificate file and a key file (PEM)");
+    return {};
+}
+
+bool ServerState::refuse(const QString &error)
+{
+    if (assign(m_lastError, error))
+        Q_EMIT lastErrorChanged();
     return false;
 }
 
-bool ServerController::listen()
+bool ServerState::succeed()
 {
-    if (isListening())
-        return refuse(QStringLiteral("already listening on %1").arg(serverUrl()));
-    qtws::ServerOptions options;
-    options.host = QHostAddress(m_host.trimmed());
-    if (options.host.isNull())
-        return refuse(QStringLiteral("host: \"%1\" is not an IP address").arg(m_host));
-    options.port = quint16(m_port);
-    options.websocket.subprotocols = splitList(m_subprotocols);
-    options.websocket.deflate.enabled = m_compression;
-    if (m_anyOrigin)
-        options.websocket.checkOrigin = [](const qtws::http::Request &) { return true; };
-    if (m_tls) {
-        const QList<QSslCertificate> chain = QSslCertificate::fromPath(m_certificateFile);
-        if (chain.isEmpty())
-            return refuse(
-                QStringLiteral("TLS: no PEM certificate in \"%1\"").arg(m_certificateFile));
-        QFile keyFile(m_keyFile);
-        if (!keyFile.open(QIODevice::ReadOnly))
-            return refuse(
-                QStringLiteral("TLS key \"%1\": %2").arg(m_keyFile, keyFile.errorString()));
-        const QByteArray pem = keyFile.readAll();
-        QSslKey key(pem, QSsl::Ec);
-        if (key.isNull())
-            key = QSslKey(pem, QSsl::Rsa);
-        if (key.isNull())
-            return refuse(
-                QStringLiteral("TLS: no unencrypted EC or RSA PEM key in \"%1\"").arg(m_keyFile));
-        QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
-        tls.setLocalCertificateChain(chain);
-        tls.setPrivateKey(key);
-        tls.setPeerVerifyMode(QSslSocket::VerifyNone);
-        options.tls = tls;
-    }
-    m_server = std::make_unique<qtws::Server>(options);
-    connect(m_server.get(), &qtws::Server::newConnection, this, &ServerController::accept);
-    if (!m_server->listen()) {
-        const QString error = m_server->errorString();
-        m_server.reset();
-        return refuse(
-            QStringLiteral("cannot listen on %1:%2: %3").arg(m_host).arg(m_port).arg(error));
-    }
-    if (!m_lastError.isEmpty())
-        refuse(QString());
-    Q_EMIT listeningChanged();
+    refuse(QString());
     return true;
 }
 
-void ServerController::stop()
-{
-    if (!m_server)
-        return;
-    // The server (and with it every WebSocket) is deleted once its graceful close completed.
-    qtws::Server *server = m_server.release();
-    server->setParent(this);
-    connect(server, &qtws::Server::closed, server, &QObject::deleteLater);
-    server->close();
-    Q_EMIT listeningChanged();
-}
-
-void ServerController::accept(qtws::WebSocket *ws)
+LogSink *ServerState::addClient(QObject *exchange, const QVariantMap &info)
 {
     auto client = std::make_unique<ClientListModel::Client>();
     client->id = m_nextId++;
-    client->ws = ws;
-    const QHostAddress address = ws->peerAddress();
-    client->address
-        = (address.protocol() == QAbstractSocket::IPv6Protocol ? u'[' + address.toString() + u']'
-                                                               : address.toString())
-        + u':' + QString::number(ws->peerPort());
-    const qtws::http::Request request = ws->handshakeRequest();
-    client->path = QString::fromLatin1(request.target);
-    client->subprotocol = ws->subprotocol();
-    client->extensions = ws->extensions();
-    client->handshakeRequest = QString::fromLatin1(request.serialize());
-    client->handshakeResponse = QString::fromLatin1(ws->handshakeResponse().serialize());
+    client->exchange = exchange;
+    const auto text
+        = [&info](const char *key) { return info.value(QString::fromLatin1(key)).toString(); };
+    const QString host = text("address");
+    client->address = (host.contains(u':') ? u'[' + host + u']' : host) + u':' + text("port");
+    // The request line's target: "GET /room/7?x=1 HTTP/1.1".
+    client->path = text("handshakeRequest").section(u'\n', 0, 0).section(u' ', 1, 1);
+    client->subprotocol = text("subprotocol");
+    client->extensions = text("extensions");
+    client->handshakeRequest = text("handshakeRequest");
+    client->handshakeResponse = text("handshakeResponse");
     client->connectedAtMs = QDateTime::currentMSecsSinceEpoch();
     client->log = std::make_unique<LogModel>();
     client->stats = std::make_unique<Statistics>();
-    client->tap = new WebSocketTap(ws, client->log.get(), client->stats.get(), m_stats, ws);
-    client->tap->note(QStringLiteral("%1 connected to %2%3")
-                          .arg(client->address, client->path,
-                              client->subprotocol.isEmpty()
-                                  ? QString()
-                                  : QStringLiteral(", subprotocol ") + client->subprotocol));
+    client->sink = std::make_unique<LogSink>(client->log.get(), client->stats.get(), m_stats);
+    LogSink *sink = client->sink.get();
+    // Handed to QML without a parent: without this the QML engine would own (and collect) it.
+    QQmlEngine::setObjectOwnership(sink, QQmlEngine::CppOwnership);
+    sink->note(QStringLiteral("%1 connected to %2%3")
+                   .arg(client->address, client->path,
+                       client->subprotocol.isEmpty()
+                           ? QString()
+                           : QStringLiteral(", subprotocol ") + client->subprotocol));
     const int id = client->id;
-    WebSocketTap *tap = client->tap;
-    connect(ws, &qtws::WebSocket::closed, this,
-        [this, id](int code) { m_clients.markClosed(id, code); });
-    connect(ws, &qtws::WebSocket::textMessageReceived, tap, [this, tap](const QString &text) {
-        if (m_echo) {
-            QString ignored;
-            tap->send({.type = qtws::MessageType::Text, .payload = text.toUtf8()}, text, &ignored);
-        }
-    });
-    connect(ws, &qtws::WebSocket::binaryMessageReceived, tap, [this, tap](const QByteArray &data) {
-        if (m_echo) {
-            QString ignored;
-            tap->send({.type = qtws::MessageType::Binary, .payload = data}, {}, &ignored);
-        }
-    });
+    connect(sink, &LogSink::ended, this, [this, id](int code) { m_clients.markClosed(id, code); });
     m_clients.add(std::move(client));
     const int row = m_clients.rowOf(id);
     if (m_selected < 0)
@@ -341,9 +277,25 @@ void ServerController::accept(qtws::WebSocket *ws)
     else // rows may have moved (an ended client was removed to make room)
         Q_EMIT selectionChanged();
     Q_EMIT clientConnected(row);
+    return sink;
 }
 
-void ServerController::setSelectedClient(int row)
+QObject *ServerState::exchangeAt(int row) const
+{
+    const ClientListModel::Client *client = m_clients.clientAt(row);
+    return client && client->open ? client->exchange.data() : nullptr;
+}
+
+QList<QObject *> ServerState::openExchanges() const
+{
+    QList<QObject *> exchanges;
+    for (int row = 0; row < m_clients.count(); ++row)
+        if (QObject *exchange = exchangeAt(row))
+            exchanges.append(exchange);
+    return exchanges;
+}
+
+void ServerState::setSelectedClient(int row)
 {
     if (!m_clients.clientAt(row))
         row = -1;
@@ -351,87 +303,38 @@ void ServerController::setSelectedClient(int row)
         Q_EMIT selectionChanged();
 }
 
-LogModel *ServerController::selectedLog() const
+LogModel *ServerState::selectedLog() const
 {
     const ClientListModel::Client *client = m_clients.clientAt(m_selected);
     return client ? client->log.get() : m_emptyLog;
 }
 
-Statistics *ServerController::selectedStats() const
+Statistics *ServerState::selectedStats() const
 {
     const ClientListModel::Client *client = m_clients.clientAt(m_selected);
     return client ? client->stats.get() : m_emptyStats;
 }
 
-QString ServerController::selectedHandshakeRequest() const
+QString ServerState::selectedHandshakeRequest() const
 {
     const ClientListModel::Client *client = m_clients.clientAt(m_selected);
     return client ? client->handshakeRequest : QString();
 }
 
-QString ServerController::selectedHandshakeResponse() const
+QString ServerState::selectedHandshakeResponse() const
 {
     const ClientListModel::Client *client = m_clients.clientAt(m_selected);
     return client ? client->handshakeResponse : QString();
 }
 
-int ServerController::broadcast()
-{
-    const ComposedMessage message = m_composer->build();
-    if (!message.ok())
-        return refuse(message.error), -1;
-    int sent = 0;
-    QString error;
-    for (int row = 0; row < m_clients.count(); ++row) {
-        ClientListModel::Client *client = m_clients.clientAt(row);
-        if (client->open && client->tap && client->tap->send(message, m_composer->text(), &error))
-            ++sent;
-    }
-    if (sent == 0)
-        return refuse(QStringLiteral("no client is connected")), 0;
-    m_composer->recordSent(message.payload.size());
-    return sent;
-}
-
-bool ServerController::sendToSelected()
-{
-    ClientListModel::Client *client = m_clients.clientAt(m_selected);
-    if (!client || !client->tap)
-        return refuse(QStringLiteral("select a client first"));
-    const ComposedMessage message = m_composer->build();
-    QString error;
-    if (!client->tap->send(message, m_composer->text(), &error))
-        return refuse(error);
-    m_composer->recordSent(message.payload.size());
-    return true;
-}
-
-bool ServerController::pingSelected(const QString &payload)
-{
-    ClientListModel::Client *client = m_clients.clientAt(m_selected);
-    QString error;
-    if (!client || !client->tap)
-        return refuse(QStringLiteral("select a client first"));
-    return client->tap->ping(payload.toUtf8(), &error) || refuse(error);
-}
-
-bool ServerController::disconnectClient(int row, int code, const QString &reason)
-{
-    ClientListModel::Client *client = m_clients.clientAt(row);
-    QString error;
-    if (!client || !client->tap)
-        return refuse(QStringLiteral("no such client"));
-    return client->tap->close(code, reason, &error) || refuse(error);
-}
-
-void ServerController::removeClosedClients()
+void ServerState::removeClosedClients()
 {
     m_clients.removeClosed();
     setSelectedClient(qMin(m_selected, m_clients.count() - 1));
     Q_EMIT selectionChanged();
 }
 
-QJsonObject ServerController::settingsToJson() const
+QJsonObject ServerState::settingsToJson() const
 {
     return {
         {QStringLiteral("host"), m_host},
@@ -446,7 +349,7 @@ QJsonObject ServerController::settingsToJson() const
     };
 }
 
-void ServerController::settingsFromJson(const QJsonObject &object)
+void ServerState::settingsFromJson(const QJsonObject &object)
 {
     setHost(object.value(QStringLiteral("host")).toString(m_host));
     setPort(object.value(QStringLiteral("port")).toInt(m_port));

@@ -12,17 +12,13 @@
 
 #include "composer.h"
 #include "logmodel.h"
+#include "logsink.h"
 #include "statistics.h"
 
-#include <QtWs/websocket.h>
-
-namespace qtws {
-class Server;
-} // namespace qtws
+#include <QtCore/QUrl>
+#include <QtCore/QVariantMap>
 
 namespace inspector {
-
-class WebSocketTap;
 
 // The server view's clients: one row per accepted connection, open or ended (kept so its log
 // can still be read; at most maxClosedClients ended rows are kept, oldest removed first).
@@ -35,7 +31,8 @@ public:
     struct Client
     {
         int id = 0;
-        QPointer<qtws::WebSocket> ws;
+        // Exchange.qml around the client's QML WebSocket; null once the connection ended.
+        QPointer<QObject> exchange;
         QString address; // "127.0.0.1:54321"
         QString path;
         QString subprotocol;
@@ -47,7 +44,7 @@ public:
         int closeCode = 0;
         std::unique_ptr<LogModel> log;
         std::unique_ptr<Statistics> stats;
-        WebSocketTap *tap = nullptr; // owned by ws
+        std::unique_ptr<LogSink> sink; // into log and stats
     };
     enum Role {
         IdRole = Qt::UserRole + 1,
@@ -87,10 +84,11 @@ private:
     std::vector<std::unique_ptr<Client>> m_clients;
 };
 
-// The server view's state: a qtws::Server listening with the settings below; every client it
-// accepts gets its own log and counters (ClientListModel); the composer broadcasts or sends to
-// the selected client.
-class ServerController : public QObject
+// What the server view keeps: the listen settings (saved in sessions), the clients with their
+// logs and counters (ClientListModel), the server's totals, the composer and the selection. The
+// server itself is a `WebSocketServer` of the QML module (import QtWs) in ServerView.qml; each
+// client it hands out gets an Exchange.qml, registered here with addClient().
+class ServerState : public QObject
 {
     Q_OBJECT
     Q_PROPERTY(QString host READ host WRITE setHost NOTIFY settingsChanged)
@@ -106,9 +104,10 @@ class ServerController : public QObject
     Q_PROPERTY(bool anyOrigin READ anyOrigin WRITE setAnyOrigin NOTIFY settingsChanged)
     // Echo every message back to its sender.
     Q_PROPERTY(bool echo READ echo WRITE setEcho NOTIFY settingsChanged)
-    Q_PROPERTY(bool listening READ isListening NOTIFY listeningChanged)
-    Q_PROPERTY(QString serverUrl READ serverUrl NOTIFY listeningChanged)
-    Q_PROPERTY(int boundPort READ boundPort NOTIFY listeningChanged)
+    // ---- the settings as the QML WebSocketServer's properties take them ----
+    Q_PROPERTY(QStringList subprotocolList READ subprotocolList NOTIFY settingsChanged)
+    Q_PROPERTY(QUrl certificateUrl READ certificateUrl NOTIFY settingsChanged)
+    Q_PROPERTY(QUrl keyUrl READ keyUrl NOTIFY settingsChanged)
     Q_PROPERTY(QString lastError READ lastError NOTIFY lastErrorChanged)
     Q_PROPERTY(inspector::ClientListModel *clients READ clients CONSTANT)
     Q_PROPERTY(
@@ -123,8 +122,8 @@ class ServerController : public QObject
     Q_PROPERTY(inspector::Composer *composer READ composer CONSTANT)
 
 public:
-    explicit ServerController(QObject *parent = nullptr);
-    ~ServerController() override;
+    explicit ServerState(QObject *parent = nullptr);
+    ~ServerState() override;
 
     QString host() const { return m_host; }
     void setHost(const QString &host);
@@ -145,9 +144,9 @@ public:
     bool echo() const { return m_echo; }
     void setEcho(bool on);
 
-    bool isListening() const;
-    QString serverUrl() const;
-    int boundPort() const;
+    QStringList subprotocolList() const;
+    QUrl certificateUrl() const;
+    QUrl keyUrl() const;
     QString lastError() const { return m_lastError; }
     ClientListModel *clients() { return &m_clients; }
     int selectedClient() const { return m_selected; }
@@ -162,28 +161,30 @@ public:
     QJsonObject settingsToJson() const;
     void settingsFromJson(const QJsonObject &object);
 
-public Q_SLOTS:
-    bool listen();
-    // Graceful: every client gets 1001.
-    void stop();
-    // The composer's message to every open client; returns how many got it (-1 refused).
-    int broadcast();
-    bool sendToSelected();
-    bool pingSelected(const QString &payload);
-    bool disconnectClient(int row, int code, const QString &reason);
-    void removeClosedClients();
+    // Why the settings cannot listen (a host that is not an IP address, TLS without both
+    // files), or "".
+    Q_INVOKABLE QString settingsError() const;
+    Q_INVOKABLE bool refuse(const QString &error);
+    Q_INVOKABLE bool succeed();
+
+    // A client the WebSocketServer accepted: exchange is its Exchange.qml; info holds address,
+    // port, subprotocol, extensions, handshakeRequest and handshakeResponse (the QML
+    // WebSocket's properties of those names). Returns the sink its events go into (owned by
+    // its row).
+    Q_INVOKABLE inspector::LogSink *addClient(QObject *exchange, const QVariantMap &info);
+    // The Exchange of row's client while its connection is open, else null.
+    Q_INVOKABLE QObject *exchangeAt(int row) const;
+    // Every open client's Exchange (for broadcast).
+    Q_INVOKABLE QList<QObject *> openExchanges() const;
+    Q_INVOKABLE void removeClosedClients();
 
 Q_SIGNALS:
     void settingsChanged();
-    void listeningChanged();
     void lastErrorChanged();
     void selectionChanged();
     void clientConnected(int row);
 
 private:
-    bool refuse(const QString &error);
-    void accept(qtws::WebSocket *ws);
-
     QString m_host = QStringLiteral("127.0.0.1");
     int m_port = 9001;
     QString m_subprotocols;
@@ -201,7 +202,6 @@ private:
     Composer *m_composer;
     LogModel *m_emptyLog; // shown while no client is selected
     Statistics *m_emptyStats;
-    std::unique_ptr<qtws::Server> m_server;
     QTimer m_refresh;
 };
 

@@ -3,29 +3,23 @@
 
 #include <QtCore/QJsonObject>
 #include <QtCore/QObject>
-#include <QtCore/QPointer>
-#include <QtWs/clientoptions.h>
-
-#include <optional>
+#include <QtCore/QStringList>
+#include <QtCore/QUrl>
+#include <QtCore/QVariantList>
+#include <QtCore/QVariantMap>
 
 #include "composer.h"
 #include "logmodel.h"
+#include "logsink.h"
 #include "statistics.h"
-
-#include <QtWs/websocket.h>
 
 namespace inspector {
 
-class WebSocketTap;
-
-// The client view's state: the connection settings as the connect panel edits them, one
-// qtws::WebSocket opened with them, its handshake, its log, statistics and composer.
-//
-// This wraps qtws::WebSocket in C++ rather than using the QML module's WebSocket type because
-// the Inspector needs what a QML type does not expose (see docs/inspector.md): the handshake
-// request and response, the library's automatic pongs, fragmented sends and every ClientOptions
-// field.
-class ClientController : public QObject
+// What the client view keeps across connections: the connection settings as the connect panel
+// edits them (saved in sessions), the log, statistics, composer and the last refusal. The
+// connection itself is a `WebSocket` of the QML module (import QtWs) in ClientView.qml, whose
+// properties bind to the values below and whose events go into sink.
+class ClientState : public QObject
 {
     Q_OBJECT
     // ---- settings (saved in sessions) ----
@@ -40,24 +34,22 @@ class ClientController : public QObject
     Q_PROPERTY(QString caFile READ caFile WRITE setCaFile NOTIFY settingsChanged)
     // Empty: the environment's (http_proxy…); "none": direct; else http:// or socks5:// URL.
     Q_PROPERTY(QString proxy READ proxy WRITE setProxy NOTIFY settingsChanged)
-    // ---- the connection ----
-    // "closed", "connecting", "open", "closing"
-    Q_PROPERTY(QString state READ state NOTIFY stateChanged)
-    Q_PROPERTY(QString status READ status NOTIFY stateChanged)
-    Q_PROPERTY(QString negotiatedSubprotocol READ negotiatedSubprotocol NOTIFY stateChanged)
-    Q_PROPERTY(QString extensions READ extensions NOTIFY stateChanged)
-    Q_PROPERTY(QString peer READ peer NOTIFY stateChanged)
-    Q_PROPERTY(QString handshakeRequest READ handshakeRequest NOTIFY handshakeChanged)
-    Q_PROPERTY(QString handshakeResponse READ handshakeResponse NOTIFY handshakeChanged)
+    // ---- the settings as the QML WebSocket's properties take them ----
+    Q_PROPERTY(QUrl socketUrl READ socketUrl NOTIFY settingsChanged)
+    Q_PROPERTY(QStringList subprotocolList READ subprotocolList NOTIFY settingsChanged)
+    Q_PROPERTY(QVariantMap requestHeaders READ requestHeaders NOTIFY settingsChanged)
+    Q_PROPERTY(QVariantList caFiles READ caFiles NOTIFY settingsChanged)
+    Q_PROPERTY(QUrl proxyUrl READ proxyUrl NOTIFY settingsChanged)
     // The last refusal of a user action (bad close code, invalid JSON, not connected…).
     Q_PROPERTY(QString lastError READ lastError NOTIFY lastErrorChanged)
     Q_PROPERTY(inspector::LogModel *log READ log CONSTANT)
     Q_PROPERTY(inspector::Statistics *stats READ stats CONSTANT)
     Q_PROPERTY(inspector::Composer *composer READ composer CONSTANT)
+    Q_PROPERTY(inspector::LogSink *sink READ sink CONSTANT)
 
 public:
-    explicit ClientController(QObject *parent = nullptr);
-    ~ClientController() override;
+    explicit ClientState(QObject *parent = nullptr);
+    ~ClientState() override;
 
     QString url() const { return m_url; }
     void setUrl(const QString &url);
@@ -74,51 +66,35 @@ public:
     QString proxy() const { return m_proxy; }
     void setProxy(const QString &proxy);
 
-    QString state() const;
-    QString status() const;
-    QString negotiatedSubprotocol() const;
-    QString extensions() const;
-    QString peer() const;
-    QString handshakeRequest() const { return m_handshakeRequest; }
-    QString handshakeResponse() const { return m_handshakeResponse; }
+    QUrl socketUrl() const;
+    QStringList subprotocolList() const;
+    QVariantMap requestHeaders() const;
+    QVariantList caFiles() const;
+    QUrl proxyUrl() const;
+
     QString lastError() const { return m_lastError; }
     LogModel *log() const { return m_log; }
     Statistics *stats() const { return m_stats; }
     Composer *composer() const { return m_composer; }
-    qtws::WebSocket *webSocket() const { return m_ws; }
+    LogSink *sink() const { return m_sink; }
 
-    // The options the settings make, or std::nullopt with *error saying which setting is wrong.
-    std::optional<qtws::ClientOptions> clientOptions(QString *error) const;
+    // Why the settings cannot make a connection (a URL that is not ws/wss, a header line
+    // without a colon, a proxy of another kind, a CA file without a certificate), or "".
+    Q_INVOKABLE QString settingsError() const;
+
+    // Sets lastError (refuse: to error, returns false; succeed: clears it, returns true).
+    Q_INVOKABLE bool refuse(const QString &error);
+    Q_INVOKABLE bool succeed();
 
     // The settings as a JSON object, and back (unknown keys ignored).
     QJsonObject settingsToJson() const;
     void settingsFromJson(const QJsonObject &object);
 
-public Q_SLOTS:
-    // Each returns false, with lastError set, when refused.
-    bool connectToServer();
-    // Close with 1000 (or abandon a connection attempt).
-    void disconnectFromServer();
-    bool send();
-    bool ping(const QString &payload);
-    bool close(int code, const QString &reason);
-    void abort();
-    // Sends history entry row again (it becomes the composer's input).
-    bool resend(int row);
-
 Q_SIGNALS:
     void settingsChanged();
-    void stateChanged();
-    void handshakeChanged();
     void lastErrorChanged();
-    void connected();
-    void closed();
 
 private:
-    bool refuse(const QString &error);
-    bool succeed();
-    void updateHandshake();
-
     QString m_url = QStringLiteral("ws://127.0.0.1:9001/");
     QString m_subprotocols;
     QString m_headers;
@@ -126,14 +102,11 @@ private:
     bool m_ignoreTlsErrors = false;
     QString m_caFile;
     QString m_proxy;
-    QString m_handshakeRequest;
-    QString m_handshakeResponse;
     QString m_lastError;
     LogModel *m_log;
     Statistics *m_stats;
     Composer *m_composer;
-    QPointer<qtws::WebSocket> m_ws;
-    WebSocketTap *m_tap = nullptr;
+    LogSink *m_sink;
 };
 
 } // namespace inspector
