@@ -53,14 +53,13 @@ Rectangle {
             Repeater {
                 model: [{ t: "Text", m: Composer.Text }, { t: "JSON", m: Composer.Json },
                         { t: "Hex", m: Composer.Hex }, { t: "File", m: Composer.File }]
-                delegate: Button {
+                delegate: TabChoice {
                     required property var modelData
                     text: modelData.t
-                    checkable: true
-                    autoExclusive: true
+                    // Bound to the mode (a click sets the mode, not the button's own state).
+                    checkable: false
                     checked: root.composer && root.composer.mode === modelData.m
                     implicitHeight: 24
-                    font.pixelSize: Theme.smallSize
                     onClicked: root.composer.mode = modelData.m
                 }
             }

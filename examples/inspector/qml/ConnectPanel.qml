@@ -55,7 +55,8 @@ Rectangle {
             Label {
                 objectName: "clientStatus"
                 Layout.fillWidth: true
-                text: root.status
+                // The URL is just above (and whole in the footer).
+                text: root.connectionState === "open" ? "Connected" : root.status
                 elide: Text.ElideRight
                 font.pixelSize: Theme.smallSize
                 color: Theme.textDim

@@ -15,8 +15,9 @@ ColumnLayout {
     TabBar {
         id: tabs
         Layout.fillWidth: true
-        TabButton { text: "Request"; font.pixelSize: Theme.smallSize }
-        TabButton { text: "Response"; font.pixelSize: Theme.smallSize }
+        background: null
+        TabChoice { text: "Request" }
+        TabChoice { text: "Response" }
     }
     StackLayout {
         Layout.fillWidth: true

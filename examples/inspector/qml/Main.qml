@@ -91,8 +91,8 @@ ApplicationWindow {
                 currentIndex: inspector.view === "server" ? 1 : 0
                 onCurrentIndexChanged: inspector.view = currentIndex === 1 ? "server" : "client"
                 background: null
-                TabButton { text: "Client"; width: 96 }
-                TabButton { text: "Server"; width: 96 }
+                TabChoice { text: "Client"; width: 96; font.pixelSize: 13 }
+                TabChoice { text: "Server"; width: 96; font.pixelSize: 13 }
             }
             Item { Layout.fillWidth: true }
             Label {
@@ -105,7 +105,8 @@ ApplicationWindow {
                 text: inspector.message
                 color: Theme.textDim
                 font.pixelSize: Theme.smallSize
-                elide: Text.ElideLeft
+                // A notice reads from its start ("Could not load…"); a long path loses its end.
+                elide: Text.ElideRight
                 Layout.maximumWidth: 520
             }
             ToolButton { text: "Open session…"; onClicked: openDialog.open(); ToolTip.visible: hovered; ToolTip.text: "Ctrl+O" }
@@ -133,7 +134,8 @@ ApplicationWindow {
             Label {
                 text: inspector.view === "server"
                     ? (serverView.listening ? "● listening on " + serverView.serverUrl + "  ·  "
-                       + inspector.server.clients.openCount + " clients" : "○ server stopped")
+                       + inspector.server.clients.openCount + (inspector.server.clients.openCount === 1 ? " client" : " clients")
+                       : "○ server stopped")
                     : (clientView.connectionState === "open" ? "● " : "○ ") + clientView.status
                 color: Theme.textDim
                 font.pixelSize: Theme.smallSize

@@ -175,7 +175,8 @@ SplitView {
                     TextField {
                         objectName: "portField"
                         Layout.preferredWidth: 64
-                        text: root.server.port
+                        // 0 (any free port) until listening, then the port it got.
+                        text: root.listening ? root.boundPort : root.server.port
                         validator: IntValidator { bottom: 0; top: 65535 }
                         onTextEdited: root.server.port = parseInt(text) || 0
                         font.family: Theme.mono

@@ -219,6 +219,8 @@ void tst_Inspector::screenshot(const QString &name)
     // Let the view lay out and render what the models hold now (the log flushes every 50 ms;
     // the statistics publish every second).
     m_app->client()->log()->flush();
+    // A notice of an earlier test step (they stay up for 8 s) is not part of this picture.
+    m_app->showMessage(QString());
     QTest::qWait(120); // a rendering pause, not synchronisation: grabWindow renders anew
     const QImage image = m_window->grabWindow();
     QVERIFY(!image.isNull());
