@@ -33,6 +33,15 @@ std::optional<QByteArray> bytesOfBinary(QJSEngine *engine, const QJSValue &value
     return all.mid(offset, length);
 }
 
+QByteArray forArrayBuffer(const QByteArray &bytes)
+{
+    if (!bytes.isEmpty() || bytes.capacity() > 0)
+        return bytes;
+    QByteArray allocated;
+    allocated.reserve(1);
+    return allocated;
+}
+
 QString describe(const QJSValue &value)
 {
     if (value.isUndefined())

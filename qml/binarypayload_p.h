@@ -17,6 +17,12 @@ namespace qtws::qml {
 // number, a plain array, undefined) is not binary: nullopt, and the caller warns.
 std::optional<QByteArray> bytesOfBinary(QJSEngine *engine, const QJSValue &value);
 
+// bytes as a signal argument that QML receives as an ArrayBuffer. An empty QByteArray with no
+// allocation (what the codec hands over for an empty message) becomes an ArrayBuffer that V4
+// treats as detached: reading its byteLength or viewing it throws a TypeError. The empty case
+// gets an allocated (empty) array instead.
+QByteArray forArrayBuffer(const QByteArray &bytes);
+
 // A short description of a JS value for warnings: "a string", "undefined", "an object"...
 QString describe(const QJSValue &value);
 

@@ -294,11 +294,15 @@ void QmlWebSocket::attach(qtws::WebSocket *ws)
     connect(ws, &qtws::WebSocket::errorOccurred, this, &QmlWebSocket::onErrorOccurred);
     connect(ws, &qtws::WebSocket::closed, this, &QmlWebSocket::onClosed);
     connect(ws, &qtws::WebSocket::textMessageReceived, this, &QmlWebSocket::textMessageReceived);
+    connect(ws, &qtws::WebSocket::binaryMessageReceived, this, [this](const QByteArray &message) {
+        Q_EMIT binaryMessageReceived(forArrayBuffer(message));
+    });
+    connect(ws, &qtws::WebSocket::pingReceived, this,
+        [this](const QByteArray &payload) { Q_EMIT pingReceived(forArrayBuffer(payload)); });
     connect(
-        ws, &qtws::WebSocket::binaryMessageReceived, this, &QmlWebSocket::binaryMessageReceived);
-    connect(ws, &qtws::WebSocket::pingReceived, this, &QmlWebSocket::pingReceived);
-    connect(ws, &qtws::WebSocket::pongReceived, this,
-        [this](const QByteArray &payload, qint64 rtt) { Q_EMIT pong(rtt, payload); });
+        ws, &qtws::WebSocket::pongReceived, this, [this](const QByteArray &payload, qint64 rtt) {
+            Q_EMIT pong(rtt, forArrayBuffer(payload));
+        });
     connect(ws, &qtws::WebSocket::roundTripTimeChanged, this, [this](qint64 rtt) {
         if (rtt == m_roundTripTime)
             return;

@@ -114,6 +114,8 @@ TestCase {
             rows.push({ tag: server.tag + ": Uint8Array on part of a buffer", url: server.url, size: 100, view: "subarray" })
             rows.push({ tag: server.tag + ": DataView", url: server.url, size: 10, view: "dataview" })
             rows.push({ tag: server.tag + ": 1 MiB", url: server.url, size: 1 << 20, view: "buffer" })
+            // An empty message arrives as an ArrayBuffer of byteLength 0 (not a detached one).
+            rows.push({ tag: server.tag + ": empty", url: server.url, size: 0, view: "buffer" })
         }
         return rows
     }
@@ -326,6 +328,10 @@ TestCase {
                         fragments: ["one ", "message ", "in four ", "frames"], expected: "one message in four frames", size: 26 })
             rows.push({ tag: server.tag + ": binary", url: server.url, text: false,
                         fragments: [new Uint8Array([1, 2]).buffer, new Uint8Array([3]), "AB"], expected: [1, 2, 3, 65, 66], size: 5 })
+            // The echo is an empty binary message: an ArrayBuffer of byteLength 0 (was a
+            // "detached" one from the qtws echo, whose byteLength threw a TypeError).
+            rows.push({ tag: server.tag + ": no fragments is one empty frame", url: server.url, text: false,
+                        fragments: [], expected: [], size: 0 })
         }
         return rows
     }
