@@ -464,6 +464,8 @@ void tst_Inspector::clientExchange()
     QVERIFY(button);
     QVERIFY(QMetaObject::invokeMethod(button, "clicked"));
     QTRY_COMPARE(clientState(), u"open"_qs);
+    // The connection is the QML module's WebSocket (import QtWs), not one made in C++.
+    QCOMPARE(socket()->metaObject()->className(), "qtws::qml::QmlWebSocket");
     QCOMPARE(socket()->property("negotiatedSubprotocol").toString(), u"chat"_qs);
     const QString extensions = socket()->property("extensions").toString();
     QVERIFY2(extensions.startsWith(u"permessage-deflate"_qs), qPrintable(extensions));
@@ -749,6 +751,8 @@ void tst_Inspector::serverModeWithPythonClient()
     server->setEcho(true);
     QVERIFY2(call(view, "listen").toBool(), qPrintable(server->lastError()));
     QVERIFY(view->property("boundPort").toInt() > 0);
+    QCOMPARE(view->property("wsServer").value<QObject *>()->metaObject()->className(),
+        "qtws::qml::QmlWebSocketServer"); // the QML module's WebSocketServer
 
     PeerScript script;
     script.sendText(u"hi from python"_qs)
