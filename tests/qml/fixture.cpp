@@ -76,6 +76,35 @@ Fixture *Fixture::create(QQmlEngine *, QJSEngine *engine)
 Fixture::Fixture() = default;
 Fixture::~Fixture() = default;
 
+void Fixture::openFrameCounter(const QUrl &url)
+{
+    m_frameCounter = std::make_unique<WebSocket>();
+    m_framesSoFar = 0;
+    m_frameCounts.clear();
+    const auto count = [this](const QByteArray &, bool isLastFrame) {
+        ++m_framesSoFar;
+        if (isLastFrame) {
+            m_frameCounts.append(m_framesSoFar);
+            m_framesSoFar = 0;
+        }
+    };
+    connect(m_frameCounter.get(), &WebSocket::textFrameReceived, this, count);
+    connect(m_frameCounter.get(), &WebSocket::binaryFrameReceived, this, count);
+    ClientOptions options;
+    options.deliverFrames = true;
+    m_frameCounter->open(url, options);
+}
+
+bool Fixture::frameCounterOpen() const
+{
+    return m_frameCounter && m_frameCounter->state() == WebSocket::State::Open;
+}
+
+void Fixture::closeFrameCounter()
+{
+    m_frameCounter.reset();
+}
+
 bool Fixture::startServer(std::unique_ptr<Server> &server, bool tls)
 {
     ServerOptions options;

@@ -22,7 +22,8 @@ QT_END_NAMESPACE
 
 namespace qtws {
 class Server;
-}
+class WebSocket;
+} // namespace qtws
 
 namespace qtws::test {
 
@@ -83,6 +84,13 @@ public:
     // The request headers of the latest handshake the qtws servers accepted (lower-case names).
     // (A QVariant: qmllint reads a QVariantMap as a type with no "x-token" member.)
     Q_INVOKABLE QVariant lastRequestHeaders() const { return m_lastRequestHeaders; }
+    // A qtws client that also receives frame by frame (ClientOptions::deliverFrames), opened to
+    // url (a QML WebSocketServer), so that a test sees how a server-side WebSocket framed what
+    // it sent. frameCounts(): per message received, oldest first, how many frames it came in.
+    Q_INVOKABLE void openFrameCounter(const QUrl &url);
+    Q_INVOKABLE bool frameCounterOpen() const;
+    Q_INVOKABLE QVariantList frameCounts() const { return m_frameCounts; }
+    Q_INVOKABLE void closeFrameCounter();
     // The JSON events the python echo server printed so far.
     Q_INVOKABLE QVariantList pythonEvents() const;
     // A python3-websockets client running script (a JSON list of steps, tests/interop/README.md)
@@ -104,6 +112,9 @@ private:
     std::unique_ptr<PeerProcess> m_pythonTls;
     QVariantList m_serverCloses;
     QVariantMap m_lastRequestHeaders;
+    std::unique_ptr<WebSocket> m_frameCounter;
+    int m_framesSoFar = 0;
+    QVariantList m_frameCounts;
     QString m_setupError;
 };
 

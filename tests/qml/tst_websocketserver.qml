@@ -146,6 +146,23 @@ TestCase {
         tryCompare(testCase, "lastClient", null, 10000)
     }
 
+    // sendTextFragments/sendBinaryFragments from a server-side WebSocket, seen by a qtws client
+    // that receives frame by frame: one frame per fragment, one message each time.
+    function test_server_side_fragments() {
+        Fixture.openFrameCounter(server.url)
+        tryVerify(function() { return Fixture.frameCounterOpen() }, 10000, "the frame counter did not connect")
+        tryCompare(server, "clientCount", 1)
+        const client = server.clients[0]
+        compare(client.sendTextFragments(["one ", "message ", "in ", "four"]), 19)
+        compare(client.sendBinaryFragments([new Uint8Array([1, 2]), "AB", new Uint8Array([3]).buffer]), 5)
+        compare(client.sendTextMessage("whole"), 5)
+        compare(client.sendBinaryFragments([]), 0)
+        tryVerify(function() { return Fixture.frameCounts().length === 4 }, 10000, JSON.stringify(Fixture.frameCounts()))
+        compare(Fixture.frameCounts(), [4, 3, 1, 1])
+        Fixture.closeFrameCounter()
+        tryCompare(server, "clientCount", 0, 10000)
+    }
+
     function test_peer_leaves_then_object_is_gone() {
         const ws = createTemporaryObject(socketComponent, testCase, { url: server.url, active: true })
         tryCompare(ws, "status", WebSocket.Open, 10000, ws.errorString)
