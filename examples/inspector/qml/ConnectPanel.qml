@@ -79,7 +79,7 @@ Rectangle {
             Label { text: "Subprotocol"; color: Theme.textDim; font.pixelSize: Theme.smallSize }
             Label { text: root.socket.negotiatedSubprotocol || "none"; font.pixelSize: Theme.smallSize; Layout.fillWidth: true; elide: Text.ElideRight }
             Label { text: "Extensions"; color: Theme.textDim; font.pixelSize: Theme.smallSize }
-            Label { text: root.socket.extensions || "none"; font.pixelSize: Theme.smallSize; Layout.fillWidth: true; wrapMode: Text.WrapAnywhere }
+            Label { text: root.socket.extensions || "none"; font.pixelSize: Theme.smallSize; Layout.fillWidth: true; wrapMode: Text.Wrap } // at the "; " between parameters when it can
             Label { text: "Peer"; color: Theme.textDim; font.pixelSize: Theme.smallSize }
             Label { text: root.peer; font.pixelSize: Theme.smallSize }
         }

@@ -39,8 +39,11 @@ Rectangle {
             const y = plotY + plotH * (1 - rates[i] / axisTop);
             list.push(Qt.point(x, y));
         }
-        if (list.length === 1)
-            list.push(Qt.point(plotX + plotW, list[0].y));
+        // Before the first sample the rate was nothing: start from 0 one slot earlier, so that a
+        // series of one sample (the first second of traffic) is a visible rise, not a point at
+        // the right edge.
+        if (n > 0 && n < samples)
+            list.unshift(Qt.point(plotX + plotW * (samples - n - 1) / (samples - 1), plotY + plotH));
         return list;
     }
 
