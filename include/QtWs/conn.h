@@ -58,6 +58,8 @@ struct Event
         TextMessage, // payload: a complete, valid UTF-8 message
         BinaryMessage, // payload: a complete binary message
         Frame, // payload: one data frame's bytes (only with Conn::Options::deliverFrames)
+        MessageChunk, // payload: the next bytes of a data message, as they arrive (only with
+                      // a messageChunkSize); fin on the message's last chunk
         Ping, // payload: the ping's data; the pong is already queued in the output
         Pong, // payload: the pong's data
         Close, // the peer's close frame: closeCode (1005 if it had none) and reason
@@ -111,6 +113,16 @@ public:
         // Assemble data frames into TextMessage/BinaryMessage events. A pure streaming consumer
         // turns this off; maxMessageSize and UTF-8 validation still apply.
         bool deliverMessages = true;
+        // Above 0: data messages are reported as MessageChunk events of at most this many
+        // bytes, as their bytes arrive, instead of TextMessage/BinaryMessage (and Frame)
+        // events, so a consumer can stream a message of any size (into a file) holding one
+        // chunk at a time. The chunks of a message are its payload in order, the last one
+        // (fin; empty only after an empty final fragment or for an empty message) ends it;
+        // maxMessageSize and UTF-8 validation apply as usual (a text chunk may end inside a UTF-8
+        // sequence). A message an Extension transformed is decoded whole first (bounded by
+        // maxMessageSize) and comes as one chunk. Taken at each message's first frame
+        // (setMessageChunkSize).
+        qint64 messageChunkSize = 0;
         // Source of masking keys for a client, one call per frame; the key's first octet on the
         // wire is bits 31..24. Default: a CSPRNG (QRandomGenerator::system(), drawn in blocks).
         // Tests may inject a fixed key; production code must not.
@@ -127,6 +139,8 @@ public:
 
     Role role() const;
     const Options &options() const;
+    // Changes Options::messageChunkSize; a message already begun goes on as it started.
+    void setMessageChunkSize(qint64 bytes);
 
     // A negotiated extension (e.g. permessage-deflate) that claims reserved bits and transforms
     // message payloads. Set before any frame is sent or received.

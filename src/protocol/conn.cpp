@@ -253,6 +253,7 @@ bool Conn::Private::beginFrame(const FrameHeader &h)
             inMessage = true;
             messageType = opcode == quint8(Opcode::Text) ? MessageType::Text : MessageType::Binary;
             messageRsv = h.rsv;
+            messageChunk = qsizetype(std::max<qint64>(options.messageChunkSize, 0));
             messageFrames = 0;
             messageSize = 0;
             if (!message.isEmpty())
@@ -263,10 +264,13 @@ bool Conn::Private::beginFrame(const FrameHeader &h)
         // A message an extension transformed is buffered whole for it, and its text validated
         // after decoding; any other text is validated as its bytes arrive.
         const bool transformed = messageRsv != 0;
-        if (options.deliverMessages || transformed) {
+        if (transformed || (options.deliverMessages && messageChunk == 0)) {
             sink = &message;
-        } else if (options.deliverFrames) {
-            framePayload.resize(0);
+        } else if (options.deliverFrames || messageChunk > 0) {
+            // A chunk carries on across frames (a message in many small fragments still
+            // comes in chunks of messageChunk): what the last frame left stays.
+            if (messageChunk == 0 || !continuation)
+                framePayload.resize(0);
             sink = &framePayload;
         } else {
             sink = nullptr;
@@ -292,7 +296,27 @@ void Conn::Private::consumePayload(const char *data, qsizetype size)
             QString::asprintf("invalid UTF-8 at byte %lld of a text message", position + at + bad));
         return false;
     };
-    if (sink) {
+    if (sink == &framePayload && messageChunk > 0) {
+        // Options::messageChunkSize: never hold more than one chunk; a full one becomes an
+        // event at once.
+        for (qsizetype done = 0; done < size;) {
+            const qsizetype count
+                = std::min(size - done, messageChunk - qsizetype(framePayload.size()));
+            char *dst = growBy(framePayload, count, messageChunk);
+            if (frame.masked)
+                copyWithMask(dst, data + done, count, frame.maskKey, frameOffset + quint64(done));
+            else
+                std::memcpy(dst, data + done, size_t(count));
+            if (validateFrame && !validate(dst, count, done))
+                return;
+            done += count;
+            // A chunk that ends the message waits for endDataFrame, which marks it fin.
+            const bool endsMessage
+                = frame.fin && frameOffset + quint64(done) == frame.payloadLength;
+            if (framePayload.size() == messageChunk && !endsMessage)
+                pushMessageChunk(false);
+        }
+    } else if (sink) {
         // Unmask straight from the input into the buffer the event will carry: one pass.
         // The final frame bounds the buffer at its announced end; a frame that more fragments
         // follow lets it grow geometrically up to the message limit, or a message in many
@@ -347,7 +371,10 @@ void Conn::Private::endDataFrame()
                 "text message of %lld bytes ends inside a UTF-8 sequence", messageSize));
         return;
     }
-    if (options.deliverFrames) {
+    if (messageChunk > 0 && sink == &framePayload) {
+        if (last)
+            pushMessageChunk(true); // the rest, possibly empty: the message is complete
+    } else if (options.deliverFrames) {
         Event &event = pushEvent(Event::Type::Frame);
         event.opcode = Opcode(frame.opcode);
         event.messageType = messageType;
@@ -385,7 +412,12 @@ void Conn::Private::endDataFrame()
             return;
         }
     }
-    if (options.deliverMessages) {
+    if (messageChunk > 0) {
+        if (sink == &message) { // transformed: decoded whole, one chunk
+            framePayload = std::exchange(message, QByteArray());
+            pushMessageChunk(true);
+        }
+    } else if (options.deliverMessages) {
         const bool text = messageType == MessageType::Text;
         Event &event = pushEvent(text ? Event::Type::TextMessage : Event::Type::BinaryMessage);
         event.opcode = text ? Opcode::Text : Opcode::Binary;
@@ -399,6 +431,15 @@ void Conn::Private::endDataFrame()
     messageFrames = 0;
     messageSize = 0;
     utf8.reset();
+}
+
+void Conn::Private::pushMessageChunk(bool fin)
+{
+    Event &event = pushEvent(Event::Type::MessageChunk);
+    event.opcode = messageType == MessageType::Text ? Opcode::Text : Opcode::Binary;
+    event.messageType = messageType;
+    event.fin = fin;
+    event.payload = std::exchange(framePayload, QByteArray());
 }
 
 void Conn::Private::endControlFrame()
@@ -654,6 +695,11 @@ Role Conn::role() const
 const Conn::Options &Conn::options() const
 {
     return d->options;
+}
+
+void Conn::setMessageChunkSize(qint64 bytes)
+{
+    d->options.messageChunkSize = bytes;
 }
 
 void Conn::setExtension(std::unique_ptr<Extension> extension)

@@ -25,6 +25,7 @@ public:
     void endFrame();
     void endDataFrame();
     void endControlFrame();
+    void pushMessageChunk(bool fin); // framePayload becomes a MessageChunk event
     void receiveClose();
     void completeClose();
     void fail(CloseCode code, QString why);
@@ -80,11 +81,12 @@ public:
     bool inMessage = false;
     MessageType messageType = MessageType::Binary;
     quint8 messageRsv = 0; // the reserved bits of its first frame: an extension decodes it
+    qsizetype messageChunk = 0; // > 0: this message goes out as MessageChunk events this size
     int messageFrames = 0;
     qint64 messageSize = 0; // payload bytes on the wire so far
     QByteArray message;
     Utf8Validator utf8;
-    QByteArray framePayload; // Frame events when the message is not buffered
+    QByteArray framePayload; // Frame events when the message is not buffered; or the chunk
     QByteArray control; // the payload of a control frame (≤ 125 bytes)
 
     // Events not yet pulled: [eventHead, events.size()). The vector is cleared (keeping its

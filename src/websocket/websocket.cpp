@@ -148,6 +148,7 @@ bool WebSocketPrivate::dispatch(Event &event)
         else
             Q_EMIT q->binaryFrameReceived(event.payload, event.fin);
         break;
+    case Event::Type::MessageChunk: return dispatchChunk(event);
     case Event::Type::Ping: Q_EMIT q->pingReceived(event.payload); break;
     case Event::Type::Pong: {
         qint64 roundTrip = -1;
@@ -427,8 +428,7 @@ quint16 WebSocket::peerPort() const
 
 qint64 WebSocket::bufferedAmount() const
 {
-    return (d->connection ? d->connection->bufferedAmount() : 0)
-        + (d->conn ? d->conn->outgoingSize() : 0);
+    return d->transportBufferedAmount() + d->heldBytes;
 }
 
 qint64 WebSocket::roundTripTime() const
@@ -455,6 +455,9 @@ qint64 WebSocket::sendTextMessage(const QString &message, SendFlags flags)
 {
     if (!d->checkOpen("sendTextMessage"))
         return -1;
+    if (d->isStreaming())
+        return d->holdSend(
+            {WebSocketPrivate::HeldSend::Kind::Text, message, {}, {}, MessageType::Text, flags});
     const qint64 accepted = d->conn->sendEncodedText(message.toUtf8(), flags);
     d->writeOutgoing();
     return accepted;
@@ -464,6 +467,9 @@ qint64 WebSocket::sendBinaryMessage(const QByteArray &data, SendFlags flags)
 {
     if (!d->checkOpen("sendBinaryMessage"))
         return -1;
+    if (d->isStreaming())
+        return d->holdSend(
+            {WebSocketPrivate::HeldSend::Kind::Binary, {}, data, {}, MessageType::Binary, flags});
     const qint64 accepted = d->conn->sendSharedBinary(data, flags);
     d->writeOutgoing();
     return accepted;
@@ -473,6 +479,8 @@ qint64 WebSocket::sendFragments(MessageType type, const QList<QByteArray> &chunk
 {
     if (!d->checkOpen("sendFragments"))
         return -1;
+    if (d->isStreaming())
+        return d->holdSend({WebSocketPrivate::HeldSend::Kind::Fragments, {}, {}, chunks, type, {}});
     qint64 total = 0;
     if (chunks.isEmpty()) {
         total = d->conn->sendFragment(type, {}, Fin::Last);
@@ -523,6 +531,10 @@ void WebSocket::close(CloseCode code, const QString &reason)
     case State::Closing:
     case State::Closed: qCDebug(lcClient) << "WebSocket::close: already" << d->state; return;
     case State::Open: break;
+    }
+    if (d->isStreaming()) { // everything accepted goes first: the stream, then what it held
+        d->holdClose(code, reason);
+        return;
     }
     if (d->conn->close(code, reason.toUtf8()) < 0) {
         qCWarning(lcClient) << "WebSocket::close: refused by the codec; the connection stays open";

@@ -516,6 +516,7 @@ void WebSocketPrivate::upgrade(
         t->stop(kind);
     // ReadIdle stays armed: it bounds inbound inactivity on the upgraded connection too.
     conn.emplace(role, std::move(codecOptions));
+    resetChunking(); // a MessageReceiver attached before open()
     if (extension) // before the first frame, the ones right behind the 101 included
         conn->setExtension(std::move(extension));
     phase = Phase::Upgraded;

@@ -13,6 +13,7 @@
 #include <QtCore/QPointer>
 
 #include <chrono>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -188,6 +189,43 @@ public:
     QByteArray keepalivePayload; // the outstanding keepalive ping's payload, empty for none
     quint32 keepaliveSerial = 0;
     qint64 roundTripMs = -1;
+
+    // ---- streaming receive (websocket_streaming.cpp, MessageReceiver) -----------------------
+    void setMessageChunkSize(qint64 bytes); // 0: messages are assembled by the codec
+    bool dispatchChunk(Event &event); // a MessageChunk event; false when q was deleted
+    void detachReceiver(class MessageReceiverPrivate *leaving);
+    void resetChunking(); // a new Conn: apply the chunk size, forget any message in progress
+
+    class MessageReceiverPrivate *receiver = nullptr;
+    qint64 messageChunkSize = 0;
+    enum class ChunkRoute : quint8 { None, Device, Assemble, Drop };
+    ChunkRoute chunkRoute = ChunkRoute::None; // where the current chunked message goes
+    QByteArray chunkAssembly; // a chunked message no device took
+
+    // ---- streaming send (websocket_streaming.cpp, MessageSender) ----------------------------
+    // A MessageSender's fragmented message holds the message channel from its first fragment to
+    // its last (RFC 6455 §5.4: only control frames may come between): data messages sent
+    // meanwhile are held, in order, and a close() waits for the stream, then for them.
+    struct HeldSend
+    {
+        enum class Kind : quint8 { Text, Binary, Fragments } kind;
+        QString text;
+        QByteArray payload;
+        QList<QByteArray> fragments;
+        MessageType type = MessageType::Binary;
+        SendFlags flags = {};
+    };
+    bool isStreaming() const { return streamingSender != nullptr; }
+    qint64 holdSend(HeldSend send); // the accepted payload size, or -1 once a close waits
+    bool holdClose(CloseCode code, const QString &reason); // false: refused (bad code/reason)
+    void beginStream(class MessageSenderPrivate *sender);
+    void endStream(class MessageSenderPrivate *sender); // held sends go out, then the close
+    qint64 transportBufferedAmount() const; // bufferedAmount without the held sends
+
+    class MessageSenderPrivate *streamingSender = nullptr;
+    std::deque<HeldSend> heldSends;
+    qint64 heldBytes = 0;
+    std::optional<std::pair<CloseCode, QString>> closeAfterStream;
 };
 
 } // namespace qtws

@@ -112,6 +112,12 @@ QString describe(const Event &e)
                                                            : QStringLiteral("binary"))
                    .arg(e.fin ? QStringLiteral("fin") : QStringLiteral("more"))
             + size + showPayload(e.payload);
+    case Event::Type::MessageChunk:
+        return QStringLiteral("Chunk(%1,%2)")
+                   .arg(e.messageType == MessageType::Text ? QStringLiteral("text")
+                                                           : QStringLiteral("binary"))
+                   .arg(e.fin ? QStringLiteral("fin") : QStringLiteral("more"))
+            + size + showPayload(e.payload);
     case Event::Type::Ping: return QStringLiteral("Ping") + size + showPayload(e.payload);
     case Event::Type::Pong: return QStringLiteral("Pong") + size + showPayload(e.payload);
     case Event::Type::Close: return QStringLiteral("Close:%1:%2").arg(e.closeCode).arg(e.reason);
@@ -413,6 +419,10 @@ private Q_SLOTS:
     void outgoingFramesAreMaskedWithAFreshKeyPerFrame();
     void outgoingLengthsAreMinimal();
     void deliverFramesAndMessages();
+    void messageChunks_data();
+    void messageChunks();
+    void messageChunkSizeChangesAtTheNextMessage();
+    void transformedMessageComesAsOneDecodedChunk();
     void streamingStillValidatesAndLimits();
     void extensionSeam();
     void roundTrip_data();
@@ -1134,6 +1144,100 @@ void tst_Conn::deliverFramesAndMessages()
     neither.deliverMessages = false;
     checkAllSplits(Role::Server, neither, input + toServer(0x2, "b"),
         {QStringLiteral("Ping[1]:p"), QStringLiteral("Pong[1]:p"), OpenKeep, {}});
+}
+
+// Options::messageChunkSize: a message's bytes in order, in chunks of at most the size, as
+// they arrive; the split of the input never changes where chunks end (checkAllSplits).
+void tst_Conn::messageChunks_data()
+{
+    QTest::addColumn<qint64>("chunkSize");
+    QTest::addColumn<QByteArray>("input");
+    QTest::addColumn<QString>("events");
+    const QString failed = QStringLiteral(" | Failure:%1");
+    QTest::newRow("one frame, 10 bytes in 4s")
+        << qint64(4) << toServer(0x2, "abcdefghij")
+        << QStringLiteral("Chunk(binary,more)[4]:abcd | Chunk(binary,more)[4]:efgh"
+                          " | Chunk(binary,fin)[2]:ij");
+    QTest::newRow("exact multiple: the last full chunk is fin")
+        << qint64(4) << toServer(0x2, "abcdefgh")
+        << QStringLiteral("Chunk(binary,more)[4]:abcd | Chunk(binary,fin)[4]:efgh");
+    QTest::newRow("a final empty fragment: an empty fin chunk")
+        << qint64(4) << toServer(0x2, "abcd", false) + toServer(0x0, "")
+        << QStringLiteral("Chunk(binary,more)[4]:abcd | Chunk(binary,fin)[0]:");
+    QTest::newRow("empty message")
+        << qint64(4) << toServer(0x1, "") << QStringLiteral("Chunk(text,fin)[0]:");
+    QTest::newRow("chunks span fragments, a ping between")
+        << qint64(4)
+        << toServer(0x1, "ab", false) + toServer(0x9, "p") + toServer(0x0, "cde", false)
+            + toServer(0x0, "f")
+        << QStringLiteral("Ping[1]:p | Chunk(text,more)[4]:abcd | Chunk(text,fin)[2]:ef");
+    QTest::newRow("a chunk may end inside a UTF-8 sequence")
+        << qint64(2) << toServer(0x1, "a" + bytes("e282ac"))
+        << QStringLiteral("Chunk(text,more)[2]:0x61e2 | Chunk(text,fin)[2]:0x82ac");
+    QTest::newRow("two messages") << qint64(3) << toServer(0x2, "abcd") + toServer(0x1, "xy")
+                                  << QStringLiteral("Chunk(binary,more)[3]:abc"
+                                                    " | Chunk(binary,fin)[1]:d"
+                                                    " | Chunk(text,fin)[2]:xy");
+    QTest::newRow("invalid UTF-8 after a chunk: 1007")
+        << qint64(2) << toServer(0x1, "abc" + bytes("ff"))
+        << QStringLiteral("Chunk(text,more)[2]:ab") + failed.arg(1007);
+    QTest::newRow("over maxMessageSize (10): 1009")
+        << qint64(4) << toServer(0x2, "abcdef", false) + toServer(0x0, "ghijk")
+        << QStringLiteral("Chunk(binary,more)[4]:abcd") + failed.arg(1009);
+}
+
+void tst_Conn::messageChunks()
+{
+    QFETCH(qint64, chunkSize);
+    QFETCH(QByteArray, input);
+    QFETCH(QString, events);
+    Conn::Options options;
+    options.messageChunkSize = chunkSize;
+    options.limits.maxMessageSize = 10;
+    const bool fails = events.contains(QStringLiteral("Failure"));
+    const QString code = events.right(4);
+    checkAllSplits(Role::Server, options, input,
+        {events,
+            fails ? QStringLiteral("Close:%1").arg(code)
+                  : (events.contains(QStringLiteral("Ping")) ? QStringLiteral("Pong[1]:p")
+                                                             : QString()),
+            fails ? ClosedAfterWrite : OpenKeep, {}});
+}
+
+void tst_Conn::messageChunkSizeChangesAtTheNextMessage()
+{
+    Conn conn(Role::Server);
+    auto eventsOf = [&conn](const QByteArray &input) {
+        conn.receive(input);
+        QStringList events;
+        while (std::optional<Event> e = conn.nextEvent())
+            events << describe(*e);
+        return events.join(QStringLiteral(" | "));
+    };
+    // Begun assembled: stays assembled although chunking starts halfway.
+    QCOMPARE(eventsOf(toServer(0x2, "abc", false)), QString());
+    conn.setMessageChunkSize(2);
+    QCOMPARE(eventsOf(toServer(0x0, "def") + toServer(0x2, "ghi")),
+        QStringLiteral("Binary[6]:abcdef | Chunk(binary,more)[2]:gh"
+                       " | Chunk(binary,fin)[1]:i"));
+    // Begun chunked: stays chunked.
+    QCOMPARE(eventsOf(toServer(0x2, "jk", false)), QStringLiteral("Chunk(binary,more)[2]:jk"));
+    conn.setMessageChunkSize(0);
+    QCOMPARE(eventsOf(toServer(0x0, "l") + toServer(0x1, "mn")),
+        QStringLiteral("Chunk(binary,fin)[1]:l | Text[2]:mn"));
+}
+
+void tst_Conn::transformedMessageComesAsOneDecodedChunk()
+{
+    Conn::Options options;
+    options.messageChunkSize = 2;
+    Conn conn(Role::Server, options);
+    conn.setExtension(std::make_unique<ReverseExtension>());
+    conn.receive(QByteArray(toServer(0x2, "dl", false, Rsv1) + toServer(0x0, "row")));
+    QStringList events;
+    while (std::optional<Event> e = conn.nextEvent())
+        events << describe(*e);
+    QCOMPARE(events.join(QStringLiteral(" | ")), QStringLiteral("Chunk(binary,fin)[5]:world"));
 }
 
 // Without message assembly, UTF-8 and maxMessageSize still apply (conn.h, deliverMessages).
