@@ -36,6 +36,8 @@ QString describe(const qtws::Event &event)
             .arg(int(event.opcode))
             .arg(event.fin)
             .arg(hex(event.payload));
+    case Type::MessageChunk:
+        return QStringLiteral("message chunk fin %1 [%2]").arg(event.fin).arg(hex(event.payload));
     case Type::Ping: return QStringLiteral("ping [%1] (pong queued)").arg(hex(event.payload));
     case Type::Pong: return QStringLiteral("pong [%1]").arg(hex(event.payload));
     case Type::Close:
