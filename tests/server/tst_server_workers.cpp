@@ -16,6 +16,7 @@
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
 
+#include <algorithm>
 #include <atomic>
 #include <memory>
 #include <vector>
@@ -58,6 +59,13 @@ std::vector<std::unique_ptr<Client>> connectClients(
     return clients;
 }
 
+// Waits (bounded per client) until every client's handshake completed.
+bool allConnected(const std::vector<std::unique_ptr<Client>> &clients)
+{
+    return std::all_of(clients.begin(), clients.end(),
+        [](const std::unique_ptr<Client> &client) { return client->waitConnected(); });
+}
+
 } // namespace
 
 class tst_ServerWorkers : public QObject
@@ -91,8 +99,7 @@ private Q_SLOTS:
         QSignalSpy newConnections(&server, &Server::newConnection);
         QVERIFY2(server.listen(), qPrintable(server.errorString()));
         auto clients = connectClients(server.serverUrl(), clientCount);
-        for (auto &client : clients)
-            QVERIFY(client->waitConnected());
+        QVERIFY(allConnected(clients));
         QTRY_COMPARE(server.connectionCount(), clientCount);
         QTRY_COMPARE(newConnections.count(), clientCount);
         QCOMPARE(log->calls.load(), clientCount);
@@ -121,8 +128,7 @@ private Q_SLOTS:
         Server server(test::echo, {.workerThreads = 3});
         QVERIFY(server.listen());
         auto clients = connectClients(server.serverUrl(), clientCount);
-        for (auto &client : clients)
-            QVERIFY(client->waitConnected());
+        QVERIFY(allConnected(clients));
         QTRY_COMPARE(server.connectionCount(), clientCount);
         QSignalSpy closed(&server, &Server::closed);
         const QUrl url = server.serverUrl();
@@ -147,8 +153,7 @@ private Q_SLOTS:
         Server server(test::echo, {.workerThreads = 2});
         QVERIFY(server.listen());
         auto clients = connectClients(server.serverUrl(), 6);
-        for (auto &client : clients)
-            QVERIFY(client->waitConnected());
+        QVERIFY(allConnected(clients));
         server.forceClose();
         for (auto &client : clients) {
             QVERIFY(client->waitClosed());
@@ -163,8 +168,7 @@ private Q_SLOTS:
         Server server(test::echo, {.workerThreads = 3});
         QVERIFY(server.listen());
         auto clients = connectClients(server.serverUrl(), clientCount);
-        for (auto &client : clients)
-            QVERIFY(client->waitConnected());
+        QVERIFY(allConnected(clients));
         QTRY_COMPARE(server.connectionCount(), clientCount);
         server.broadcastTextMessage(QStringLiteral("to all"));
         server.broadcastBinaryMessage(QByteArray(100 * 1024, 'b')); // shared, not copied
@@ -182,8 +186,7 @@ private Q_SLOTS:
         QSignalSpy counts(&server, &Server::connectionCountChanged);
         QVERIFY(server.listen());
         auto clients = connectClients(server.serverUrl(), 4);
-        for (auto &client : clients)
-            QVERIFY(client->waitConnected());
+        QVERIFY(allConnected(clients));
         QTRY_COMPARE(server.connectionCount(), 4);
         QVERIFY(counts.count() > 0);
         for (auto &client : clients)
@@ -199,8 +202,7 @@ private Q_SLOTS:
         Server server(test::echo, {.maxConnections = 4, .workerThreads = 2});
         QVERIFY(server.listen());
         auto clients = connectClients(server.serverUrl(), 4);
-        for (auto &client : clients)
-            QVERIFY(client->waitConnected());
+        QVERIFY(allConnected(clients));
         QTRY_COMPARE(server.connectionCount(), 4);
         Client extra(server.serverUrl());
         QVERIFY(extra.waitClosed());
