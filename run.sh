@@ -117,6 +117,7 @@ inspector)
     fi
     build release --target inspector
     exec build/release/examples/inspector/inspector "$@"
+    ;;
 bench-compare)
     # bench/compare/README.md: every server fresh per run, pinned to one core, the generator to
     # the other; the table goes to stdout and build/release/bench-compare/results.{md,json}.
